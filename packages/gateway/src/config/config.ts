@@ -1,0 +1,41 @@
+/** The validated, frozen configuration the composition root hands to every capability. */
+export type Config = {
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    /** Without a trailing slash. */
+    readonly publicUrl: string | undefined;
+    readonly bodyLimitBytes: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+  };
+  readonly database: {
+    /** `undefined` selects the embedded PGlite database under `dataDir`. */
+    readonly url: string | undefined;
+    readonly poolSize: number;
+    readonly startupTimeoutSeconds: number;
+  };
+  /** Absolute path. */
+  readonly dataDir: string;
+  /** Base64 keys, current first; empty when none is configured (PGlite then generates one). */
+  readonly secretKeys: readonly string[];
+  readonly log: {
+    readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    readonly format: 'auto' | 'json' | 'pretty';
+  };
+  /** The connection defined by the FEISHU_* variables, named `default`; absent in demo mode. */
+  readonly envConnection: FeishuConnectionConfig | undefined;
+};
+
+export type FeishuConnectionConfig = {
+  readonly name: string;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly appType: 'self_built' | 'store';
+  readonly encryptKey: string | undefined;
+  readonly verificationToken: string | undefined;
+  /** `feishu`, `lark`, or a base URL without a trailing slash. */
+  readonly domain: string;
+};
+
+export type ConfigProblem = { readonly key: string; readonly message: string; readonly hint: string | undefined };

@@ -1,0 +1,81 @@
+/**
+ * The registry of every error code the gateway can produce. Codes are stable: clients and
+ * operators match on them, so a code is never renamed or reused for another meaning.
+ * `docs/errors.md` is generated from this table (`npm run docs`) and a test keeps it in step.
+ */
+export const errorCodes = {
+  'internal.unexpected': {
+    status: 500,
+    description: 'An unexpected failure. The response carries no detail; the log has it under the request id.',
+  },
+  'config.invalid': {
+    status: 500,
+    description: 'The configuration failed validation. Every problem is printed with its key; the process exits with status 2.',
+  },
+  'cli.usage': {
+    status: 400,
+    description: 'Unknown command or flag on the command line. Usage is printed and the process exits with status 2.',
+  },
+  'http.not_found': {
+    status: 404,
+    description: 'No route matches the method and path.',
+  },
+  'http.body_too_large': {
+    status: 413,
+    description: 'The request body is larger than `HTTP_BODY_LIMIT_BYTES`.',
+  },
+  'http.malformed_body': {
+    status: 400,
+    description: 'The request body is not valid UTF-8 JSON.',
+  },
+  'http.invalid_body': {
+    status: 400,
+    description: 'The request body is JSON but does not have the expected shape; `message` names the first problem.',
+  },
+  'http.listen_failed': {
+    status: 500,
+    description: 'The HTTP server could not bind `HOST`:`PORT` (for example, the port is in use).',
+  },
+  'db.unreachable': {
+    status: 503,
+    description: 'The database could not be reached (at start-up, after retrying for `DATABASE_STARTUP_TIMEOUT_SECONDS`).',
+  },
+  'db.data_dir_locked': {
+    status: 500,
+    description: 'Another gateway process is using the embedded database in `DATA_DIR`; PGlite allows one process at a time.',
+  },
+  'db.migration_failed': {
+    status: 500,
+    description: 'A database migration failed; the gateway does not start on a partly migrated schema.',
+  },
+  'db.migrations_pending': {
+    status: 503,
+    description: 'The database schema is behind this version of the gateway; run `feishu-gateway migrate` or restart.',
+  },
+  'secrets.key_invalid': {
+    status: 500,
+    description: '`GATEWAY_SECRET_KEY` (or the generated key file) is not 32 bytes of base64.',
+  },
+  'secrets.key_mismatch': {
+    status: 500,
+    description: 'The database was sealed with a key that is not among the configured `GATEWAY_SECRET_KEY` keys.',
+  },
+  'secrets.unknown_key': {
+    status: 500,
+    description: 'A stored secret names a key id that is not configured (a retired key was removed too early).',
+  },
+  'secrets.tampered': {
+    status: 500,
+    description: 'A stored secret failed authentication: it was altered, truncated, or moved to another record.',
+  },
+  'jobs.unknown_job': {
+    status: 500,
+    description: 'A job was enqueued under a name that no capability defined.',
+  },
+  'jobs.not_running': {
+    status: 503,
+    description: 'The job runner is stopped or not started yet.',
+  },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

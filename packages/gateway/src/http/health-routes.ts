@@ -1,0 +1,38 @@
+import type { Hono } from 'hono';
+import { isGatewayError } from '../errors/index.ts';
+import type { AppEnv } from './app-env.ts';
+import type { Metrics } from './create-metrics.ts';
+
+/** One readiness condition; `check` rejects when the condition does not hold. */
+export type ReadinessCheck = { readonly name: string; readonly check: () => Promise<void> };
+
+/**
+ * `/healthz`: the process is alive (no dependency is consulted, so a database outage does not
+ * get the process restarted). `/readyz`: every readiness check passes, else 503 with the failing
+ * ones named. `/metrics`: Prometheus text format.
+ */
+export function addHealthRoutes(app: Hono<AppEnv>, options: { checks: readonly ReadinessCheck[]; metrics: Metrics }): void {
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const results = await Promise.all(
+      options.checks.map(async ({ name, check }) => {
+        try {
+          await check();
+          return [name, { ok: true }] as const;
+        } catch (error) {
+          // Only our own messages are shown; a driver's message could reveal hosts or SQL.
+          const reason = isGatewayError(error) ? error.message : 'check failed';
+          return [name, { ok: false, reason }] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, result]) => result.ok);
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) }, ready ? 200 : 503);
+  });
+
+  app.get('/metrics', async (c) => {
+    c.header('content-type', options.metrics.registry.contentType);
+    return c.body(await options.metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,134 @@
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Database, DbTransaction } from '../db/index.ts';
+import { GatewayError } from '../errors/index.ts';
+import type { Logger } from '../log/index.ts';
+import { deadLetterQueueOf, type JobDefinition } from './define-job.ts';
+
+export type EnqueueOptions = {
+  /** At most one queued job per key: a second enqueue with the same key is dropped (returns null). */
+  readonly singletonKey?: string;
+  /** Run no earlier than this. */
+  readonly startAfter?: Date;
+  /** Enqueue inside the caller's transaction: the job exists only if that transaction commits. */
+  readonly transaction?: DbTransaction;
+};
+
+export type JobRunner = {
+  start(): Promise<void>;
+  /** Stops fetching; waits up to `timeoutMs` for running jobs, then releases the rest for retry. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  isRunning(): boolean;
+  /** @returns the job id, or null when a singleton key suppressed it. */
+  enqueue<Data extends object>(job: JobDefinition<Data>, data: Data, options?: EnqueueOptions): Promise<string | null>;
+};
+
+export type CreateJobRunnerOptions = {
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly jobs: readonly JobDefinition<never>[];
+  /** How often an idle worker looks for work. Default 1 s (pg-boss's minimum is 0.5 s). */
+  readonly pollingIntervalSeconds?: number;
+};
+
+/**
+ * The job runner every capability shares: pg-boss on the gateway's own database (PostgreSQL or
+ * PGlite alike, through pg-boss's `db.executeSql` adapter). Each job kind gets a queue with its
+ * retry policy and a dead-letter queue; several gateway instances share the work.
+ */
+export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
+  const { database, logger } = options;
+  const definitions = new Map(options.jobs.map((job) => [job.name, job]));
+  const boss = new PgBoss({
+    db: { executeSql: async (text, values) => unwrap(await database.executeSql(text, values)) },
+    // Cron scheduling is not used yet; the runner only needs queues, retries and supervision.
+    schedule: false,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'job runner error'));
+  let running = false;
+  let stopping = new AbortController();
+  const workerIds = new Map<string, string[]>();
+
+  async function work(job: JobDefinition<never>): Promise<void> {
+    const queueOptions = {
+      retryLimit: job.retryLimit ?? 5,
+      retryDelay: job.retryDelaySeconds ?? 5,
+      retryBackoff: job.retryBackoff ?? true,
+      retryDelayMax: job.retryDelayMaxSeconds ?? 600,
+      expireInSeconds: job.expireInSeconds ?? 900,
+      deadLetter: deadLetterQueueOf(job.name),
+    };
+    await boss.createQueue(deadLetterQueueOf(job.name));
+    if ((await boss.getQueue(job.name)) === null) await boss.createQueue(job.name, queueOptions);
+    else await boss.updateQueue(job.name, queueOptions);
+
+    const ids: string[] = [];
+    for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
+      ids.push(
+        await boss.work<never>(
+          job.name,
+          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+          async ([metadata]) => {
+            if (metadata === undefined) return;
+            const jobLogger = logger.child({ job: job.name, jobId: metadata.id });
+            const context = { id: metadata.id, attempt: metadata.retryCount + 1, signal: stopping.signal, logger: jobLogger };
+            try {
+              await job.handler(metadata.data, context);
+            } catch (error) {
+              const final = metadata.retryCount >= metadata.retryLimit;
+              jobLogger.warn({ err: error, attempt: context.attempt, final }, final ? 'job failed; moved to dead letters' : 'job failed; will retry');
+              throw error;
+            }
+          },
+        ),
+      );
+    }
+    workerIds.set(job.name, ids);
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      stopping = new AbortController();
+      await boss.start();
+      for (const job of definitions.values()) await work(job);
+      running = true;
+    },
+
+    async stop({ timeoutMs = 8_000 } = {}) {
+      if (!running) return;
+      running = false;
+      stopping.abort();
+      // pg-boss waits for running handlers until the timeout, then fails the ones still running
+      // so they are retried (by this or another instance) instead of waiting for their lease.
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    },
+
+    isRunning: () => running,
+
+    async enqueue(job, data, enqueueOptions = {}) {
+      if (definitions.get(job.name) !== job) {
+        throw new GatewayError('jobs.unknown_job', `job "${job.name}" is not registered with the job runner`);
+      }
+      if (!running) throw new GatewayError('jobs.not_running', 'the job runner is not running');
+      const { transaction } = enqueueOptions;
+      const id = await boss.send(job.name, data, {
+        ...(enqueueOptions.singletonKey === undefined ? {} : { singletonKey: enqueueOptions.singletonKey }),
+        ...(enqueueOptions.startAfter === undefined ? {} : { startAfter: enqueueOptions.startAfter }),
+        ...(transaction === undefined ? {} : { db: { executeSql: async (text: string, values: unknown[]) => await executeIn(transaction, text, values) } }),
+      });
+      // Outside a transaction the job is visible now: wake a local worker instead of waiting for its poll.
+      if (transaction === undefined && id !== null) for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
+      return id;
+    },
+  };
+}
+
+async function executeIn(transaction: DbTransaction, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
+  const result = await transaction.executeQuery(CompiledQuery.raw(text, values));
+  return { rows: [...result.rows] };
+}
+
+function unwrap(result: { rows: unknown[] } | { rows: unknown[] }[]): { rows: unknown[] } {
+  return Array.isArray(result) ? { rows: result.flatMap((item) => item.rows) } : result;
+}

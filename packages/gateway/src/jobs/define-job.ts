@@ -1,0 +1,49 @@
+import type { Logger } from '../log/index.ts';
+
+export type JobContext = {
+  readonly id: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  readonly attempt: number;
+  /** Aborted when the runner begins to stop; long handlers should wind down and throw. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+};
+
+export type JobDefinition<Data> = {
+  /** Queue name: letters, digits, `.`, `_` and `-`, for example `events.dispatch`. */
+  readonly name: string;
+  readonly handler: (data: Data, context: JobContext) => Promise<void>;
+  /** Retries after the first attempt before the job is dead-lettered. Default 5. */
+  readonly retryLimit?: number;
+  /** First retry delay; doubles per attempt with jitter when `retryBackoff` is on. Default 5 s. */
+  readonly retryDelaySeconds?: number;
+  /** Default true. */
+  readonly retryBackoff?: boolean;
+  /** Cap of the backoff. Default 600 s. */
+  readonly retryDelayMaxSeconds?: number;
+  /** Lease: a job running longer than this is failed and retried elsewhere. Default 900 s. */
+  readonly expireInSeconds?: number;
+  /** Jobs of this kind that one instance runs at once. Default 1. */
+  readonly concurrency?: number;
+};
+
+/**
+ * Declares a kind of background job. The definition is passed to `createJobRunner` to be worked,
+ * and to `enqueue` so that the data's type is checked at the call site.
+ *
+ * @example
+ * export const dispatchEvent = defineJob<{ eventId: string }>({
+ *   name: 'events.dispatch',
+ *   retryLimit: 8,
+ *   handler: async ({ eventId }, { logger }) => { … },
+ * });
+ */
+export function defineJob<Data>(definition: JobDefinition<Data>): JobDefinition<Data> {
+  if (!/^[A-Za-z][\w.-]*$/.test(definition.name)) throw new TypeError(`invalid job name "${definition.name}"`);
+  return definition;
+}
+
+/** The queue that receives jobs of `name` whose retries are exhausted. */
+export function deadLetterQueueOf(name: string): string {
+  return `${name}.dead`;
+}

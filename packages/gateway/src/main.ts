@@ -1,0 +1,104 @@
+import type { Config } from './config/index.ts';
+import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
+import { GatewayError } from './errors/index.ts';
+import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
+import { createJobRunner, type JobRunner } from './jobs/index.ts';
+import type { Logger } from './log/index.ts';
+import { loadKeyring } from './secrets/index.ts';
+
+export type Gateway = {
+  /** Where this instance listens, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly installationId: string;
+  readonly database: Database;
+  readonly jobs: JobRunner;
+  /** Stops taking requests, lets running work finish or releases it, closes the database. */
+  stop(): Promise<void>;
+};
+
+/**
+ * The composition root: opens the database, migrates it, checks the secret key, starts the job
+ * runner and then the HTTP server. Every capability is wired here and nowhere else.
+ */
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const database = await openDatabase(config, logger);
+  let jobs: JobRunner | undefined;
+  try {
+    const applied = await runMigrations(database);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const keyring = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
+    const { installationId } = await ensureInstallation(database, keyring);
+
+    jobs = createJobRunner({ database, logger, jobs: [] });
+    await jobs.start();
+
+    const metrics = createMetrics();
+    const app = createHttpApp({
+      logger,
+      metrics,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      readinessChecks: readinessChecks(database, jobs),
+    });
+    const server = await startHttpServer(app, config.http);
+    const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
+    logger.info(
+      { url, publicUrl: config.http.publicUrl ?? url, database: database.description, installationId },
+      `Feishu Gateway listening on ${url}`,
+    );
+    if (config.envConnection === undefined) {
+      logger.warn('No Feishu connection is configured: set FEISHU_APP_ID and the other FEISHU_* keys (docs/configuration.md).');
+    }
+
+    const runningJobs = jobs;
+    return {
+      url,
+      installationId,
+      database,
+      jobs: runningJobs,
+      async stop() {
+        logger.info('stopping');
+        await server.close(3_000);
+        await runningJobs.stop({ timeoutMs: 5_000 });
+        await database.close();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    await jobs?.stop({ timeoutMs: 1_000 });
+    await database.close();
+    throw error;
+  }
+}
+
+/** `feishu-gateway migrate`: applies pending migrations and closes the database. */
+export async function migrateDatabase(config: Config, logger: Logger): Promise<string[]> {
+  const database = await openDatabase(config, logger);
+  try {
+    return await runMigrations(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function readinessChecks(database: Database, jobs: JobRunner): ReadinessCheck[] {
+  // Applied migrations cannot be un-applied by anyone but an operator, so one success is enough.
+  let migrationsCurrent = false;
+  return [
+    { name: 'database', check: async () => await database.ping() },
+    {
+      name: 'migrations',
+      check: async () => {
+        if (migrationsCurrent) return;
+        const pending = await pendingMigrations(database);
+        if (pending.length > 0) throw new GatewayError('db.migrations_pending', `${pending.length} migration(s) pending`);
+        migrationsCurrent = true;
+      },
+    },
+    {
+      name: 'jobs',
+      check: async () => {
+        if (!jobs.isRunning()) throw new GatewayError('jobs.not_running', 'job runner is not running');
+      },
+    },
+  ];
+}
