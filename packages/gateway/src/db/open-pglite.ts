@@ -11,11 +11,15 @@ import { withTimeout } from './with-timeout.ts';
  * `DATA_DIR/pglite`, or in memory when `dataDir` is `null` (tests that need no persistence).
  * The same SQL and migrations run here as on a PostgreSQL server.
  */
-export async function openPglite(options: { dataDir: string | null }): Promise<Database> {
+export async function openPglite(options: { dataDir: string | null; template?: Blob }): Promise<Database> {
   const release = options.dataDir === null ? () => {} : acquireDataDirLock(options.dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(options.dataDir === null ? undefined : path.join(options.dataDir, 'pglite'));
+    pglite = await PGlite.create({
+      ...(options.dataDir === null ? {} : { dataDir: path.join(options.dataDir, 'pglite') }),
+      // A dump of a fresh cluster skips initdb, which takes seconds under WASM (tests use this).
+      ...(options.template === undefined ? {} : { loadDataDir: options.template }),
+    });
   } catch (error) {
     release();
     throw error;

@@ -21,7 +21,9 @@ export type StartHttpServerOptions = {
 
 /** Serves `app` on Node's HTTP server with slow-client timeouts. */
 export async function startHttpServer(app: Hono<AppEnv>, options: StartHttpServerOptions): Promise<HttpServer> {
-  const server: Server = createServer(getRequestListener(app.fetch));
+  // Node checks header and request timeouts only every `connectionsCheckingInterval` (30 s by
+  // default), which would let a slow client hold a socket far past the configured limit.
+  const server: Server = createServer({ connectionsCheckingInterval: 1_000 }, getRequestListener(app.fetch));
   server.headersTimeout = options.headersTimeoutMs;
   server.requestTimeout = options.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;

@@ -50,17 +50,26 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
   const workerIds = new Map<string, string[]>();
 
   async function work(job: JobDefinition<never>): Promise<void> {
+    const retryBackoff = job.retryBackoff ?? true;
     const queueOptions = {
       retryLimit: job.retryLimit ?? 5,
       retryDelay: job.retryDelaySeconds ?? 5,
-      retryBackoff: job.retryBackoff ?? true,
-      retryDelayMax: job.retryDelayMaxSeconds ?? 600,
+      retryBackoff,
+      // pg-boss accepts a cap only together with backoff.
+      ...(retryBackoff ? { retryDelayMax: job.retryDelayMaxSeconds ?? 600 } : {}),
       expireInSeconds: job.expireInSeconds ?? 900,
       deadLetter: deadLetterQueueOf(job.name),
     };
     await boss.createQueue(deadLetterQueueOf(job.name));
-    if ((await boss.getQueue(job.name)) === null) await boss.createQueue(job.name, queueOptions);
-    else await boss.updateQueue(job.name, queueOptions);
+    const existing = await boss.getQueue(job.name);
+    if (existing === null) {
+      await boss.createQueue(job.name, { ...queueOptions, policy: job.policy ?? 'standard' });
+    } else {
+      await boss.updateQueue(job.name, queueOptions);
+      if (existing.policy !== (job.policy ?? 'standard')) {
+        logger.warn({ job: job.name, existing: existing.policy, wanted: job.policy ?? 'standard' }, 'queue policy cannot change after creation; keeping the existing one');
+      }
+    }
 
     const ids: string[] = [];
     for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {

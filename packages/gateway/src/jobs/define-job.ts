@@ -23,6 +23,14 @@ export type JobDefinition<Data> = {
   readonly retryDelayMaxSeconds?: number;
   /** Lease: a job running longer than this is failed and retried elsewhere. Default 900 s. */
   readonly expireInSeconds?: number;
+  /**
+   * What a singleton key guarantees (fixed when the queue is first created):
+   * `standard` — nothing, keys are ignored (default); `short` — at most one queued job per key;
+   * `singleton` — at most one running job per key, the others wait (one entity at a time);
+   * `stately` — at most one queued and one running per key; `exclusive` — at most one queued
+   * or running per key. A suppressed enqueue returns null.
+   */
+  readonly policy?: 'standard' | 'short' | 'singleton' | 'stately' | 'exclusive';
   /** Jobs of this kind that one instance runs at once. Default 1. */
   readonly concurrency?: number;
 };
