@@ -121,6 +121,8 @@ export const configSchema = z
       .default('feishu')
       .meta({ description: '`feishu` (open.feishu.cn), `lark` (open.larksuite.com), or a base URL such as a Feishu Emulator\'s.', hint: 'feishu, lark, or a URL such as http://127.0.0.1:9090' }),
   })
+  // `when` runs these cross-field checks even when a field failed, so every problem is reported at
+  // once; they only test for presence, which holds for a field that failed its own check too.
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL !== undefined && env.GATEWAY_SECRET_KEY === undefined) {
       ctx.addIssue({
@@ -146,7 +148,7 @@ export const configSchema = z
         });
       }
     }
-  });
+  }, { when: () => true });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ConfigKey = keyof typeof configSchema.shape;

@@ -105,11 +105,14 @@ function readConfigFile(file: string): Record<string, string> {
   } catch (error) {
     throw configError([{ key: '--config', message: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, hint: 'a readable JSON or YAML file' }]);
   }
+  const format = file.endsWith('.json') ? 'JSON' : 'YAML';
   let document: unknown;
   try {
-    document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // `failsafe` keeps every scalar a string: the core schema would turn a digits-only secret
+    // such as `012345` into the number 12345, or `0x1F` into 31.
+    document = format === 'JSON' ? JSON.parse(text) : parseYaml(text, { schema: 'failsafe' });
   } catch (error) {
-    throw configError([{ key: '--config', message: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`, hint: undefined }]);
+    throw configError([{ key: '--config', message: `${file} is not valid ${format}: ${parseErrorReason(error as Error, format)}`, hint: undefined }]);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw configError([{ key: '--config', message: `${file} must hold an object of settings`, hint: 'for example PORT: 8080' }]);
@@ -121,13 +124,23 @@ function readConfigFile(file: string): Record<string, string> {
     if (!knownKeys.has(key)) {
       problems.push({ key, message: `unknown setting in ${path.basename(file)}`, hint: 'see docs/configuration.md for the keys' });
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      values[key] = String(value);
+      // As in the environment, an empty value means "not set".
+      if (String(value).trim() !== '') values[key] = String(value);
     } else if (value !== null) {
       problems.push({ key, message: 'must be a single value (string or number)', hint: hintFor(key) });
     }
   }
   if (problems.length > 0) throw configError(problems);
   return values;
+}
+
+/**
+ * The first line of a parser's message, without any quoted source: V8 quotes the text around a
+ * JSON syntax error (`Unexpected token 'c', ..."SECRET": canary"...`), which may be a secret.
+ */
+function parseErrorReason(error: Error, format: 'JSON' | 'YAML'): string {
+  const firstLine = error.message.split('\n')[0] ?? '';
+  return format === 'JSON' ? (firstLine.split('"')[0] ?? '').replace(/[\s,.]+$/, '') : firstLine;
 }
 
 function hintFor(key: string): string | undefined {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
@@ -46,7 +46,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Hono<AppEnv> {
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,
-      onError: (c) => errorResponse(c, new GatewayError('http.body_too_large', `Request body exceeds ${options.bodyLimitBytes} bytes.`)),
+      onError: (c) => errorResponse(c as Context<AppEnv>, new GatewayError('http.body_too_large', `Request body exceeds ${options.bodyLimitBytes} bytes.`)),
     }),
   );
 

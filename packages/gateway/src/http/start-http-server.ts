@@ -23,7 +23,8 @@ export type StartHttpServerOptions = {
 export async function startHttpServer(app: Hono<AppEnv>, options: StartHttpServerOptions): Promise<HttpServer> {
   // Node checks header and request timeouts only every `connectionsCheckingInterval` (30 s by
   // default), which would let a slow client hold a socket far past the configured limit.
-  const server: Server = createServer({ connectionsCheckingInterval: 1_000 }, getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  const server: Server = createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => void listener(request, response));
   server.headersTimeout = options.headersTimeoutMs;
   server.requestTimeout = options.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;

@@ -42,7 +42,7 @@ describe.each(backends)('job runner on $name', (backend) => {
   it('runs a job with its data and reports the attempt number', async () => {
     const seen: { data: { n: number }; attempt: number }[] = [];
     const job = defineJob<{ n: number }>({ name: 'test.echo', handler: async (data, { attempt }) => void seen.push({ data, attempt }) });
-    const { runner } = await start([job as JobDefinition<never>]);
+    const { runner } = await start([job]);
 
     expect(await runner.enqueue(job, { n: 42 })).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => seen.length === 1);
@@ -61,7 +61,7 @@ describe.each(backends)('job runner on $name', (backend) => {
         if (attempt < 3) throw new Error('transient');
       },
     });
-    const { runner, database } = await start([job as JobDefinition<never>]);
+    const { runner, database } = await start([job]);
     await runner.enqueue(job, { n: 1 });
     await waitFor(async () => (await jobStates(database, 'test.flaky')).includes('completed'));
     expect(attempts).toEqual([1, 2, 3]);
@@ -79,7 +79,7 @@ describe.each(backends)('job runner on $name', (backend) => {
         throw new Error('always fails');
       },
     });
-    const { runner, database } = await start([job as JobDefinition<never>]);
+    const { runner, database } = await start([job]);
     await runner.enqueue(job, { n: 7 });
     await waitFor(async () => (await jobStates(database, 'test.doomed.dead')).length === 1);
     expect(await jobStates(database, 'test.doomed')).toEqual(['failed']);
@@ -89,7 +89,7 @@ describe.each(backends)('job runner on $name', (backend) => {
   it('enqueues inside a caller transaction: nothing on rollback, the job on commit', async () => {
     const seen: string[] = [];
     const job = defineJob<{ tag: string }>({ name: 'test.transactional', handler: async ({ tag }) => void seen.push(tag) });
-    const { runner, database } = await start([job as JobDefinition<never>]);
+    const { runner, database } = await start([job]);
 
     await expect(
       database.kysely.transaction().execute(async (transaction) => {
@@ -110,7 +110,7 @@ describe.each(backends)('job runner on $name', (backend) => {
   it('keeps at most one queued job per singleton key under the exclusive policy', async () => {
     const job = defineJob<{ n: number }>({ name: 'test.singleton', policy: 'exclusive', handler: async () => {} });
     const { runner } = await start([]);
-    const other = createJobRunner({ database: opened!.database, logger: createTestLogger().logger, jobs: [job as JobDefinition<never>], pollingIntervalSeconds: 60 });
+    const other = createJobRunner({ database: opened!.database, logger: createTestLogger().logger, jobs: [job], pollingIntervalSeconds: 60 });
     await other.start();
     try {
       // The worker polls once a minute, so both sends find the first job still queued.
@@ -145,7 +145,7 @@ describe.each(backends)('job runner on $name', (backend) => {
         finished.push('slow');
       },
     });
-    const { runner: started, database } = await start([quick as JobDefinition<never>, slow as JobDefinition<never>]);
+    const { runner: started, database } = await start([quick, slow]);
     await started.enqueue(quick, { n: 1 });
     await started.enqueue(slow, { n: 2 });
     await waitFor(async () => (await jobStates(database, 'test.quick')).includes('active') && (await jobStates(database, 'test.slow')).includes('active'));
@@ -162,7 +162,7 @@ describe.each(backends)('job runner on $name', (backend) => {
   it('refuses jobs it does not know and jobs enqueued while stopped', async () => {
     const known = defineJob<{ n: number }>({ name: 'test.known', handler: async () => {} });
     const unknown = defineJob<{ n: number }>({ name: 'test.unknown', handler: async () => {} });
-    const { runner: started } = await start([known as JobDefinition<never>]);
+    const { runner: started } = await start([known]);
     await expect(started.enqueue(unknown, { n: 1 })).rejects.toMatchObject({ code: 'jobs.unknown_job' });
     await started.stop({ timeoutMs: 1_000 });
     await expect(started.enqueue(known, { n: 1 })).rejects.toMatchObject({ code: 'jobs.not_running' });

@@ -42,10 +42,18 @@ export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[circular]';
   if (depth >= maxDepth) return '[too deep]';
+  // `seen` holds the ancestors of this value only, so an object referenced twice side by side is
+  // logged twice, and only a real cycle is cut. The depth limit bounds the work either way.
   seen.add(value);
-  if (value instanceof Error) {
-    return redactValue({ ...stdSerializers.err(value) }, depth + 1, seen);
+  try {
+    return redactObject(value, depth, seen);
+  } finally {
+    seen.delete(value);
   }
+}
+
+function redactObject(value: object, depth: number, seen: WeakSet<object>): unknown {
+  if (value instanceof Error) return redactValue({ ...stdSerializers.err(value) }, depth + 1, seen);
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;

@@ -6,8 +6,9 @@ import type { DestinationStream } from 'pino';
  * Key-based redaction catches structured fields; this is the last line of defence for free text.
  */
 export function scrubStream(destination: DestinationStream, secrets: readonly string[]): DestinationStream {
-  // Very short values would mangle ordinary words; the schema's secrets are all longer.
-  const needles = [...new Set(secrets.filter((secret) => secret.length >= 6).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  // A value of one to three characters would mangle ordinary words; real Feishu secrets and
+  // generated keys are far longer, so only such degenerate values are left to key redaction.
+  const needles = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
   if (needles.length === 0) return destination;
   return {
     write(line: string) {
