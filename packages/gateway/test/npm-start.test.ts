@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repositoryRoot = new URL('../../../', import.meta.url).pathname;
+
+describe('npm start (the README quick start)', () => {
+  it('runs the built gateway and stops it when npm receives SIGTERM, leaving no orphan', async () => {
+    // npm forwards SIGTERM to its child; without `exec` in the script the child is `sh`, which
+    // would die and leave the gateway running unsupervised.
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: repositoryRoot,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-npm-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    npm.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = once(npm, 'exit');
+    const deadline = Date.now() + 45_000;
+    let url: string | undefined;
+    while (url === undefined && Date.now() < deadline && npm.exitCode === null) {
+      const line = out.split('\n').find((candidate) => candidate.includes('Feishu Gateway listening on'));
+      if (line !== undefined) url = (JSON.parse(line) as { url: string }).url;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(url).toBeDefined();
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    const started = Date.now();
+    npm.kill('SIGTERM');
+    await exited;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(out).toContain('"msg":"stopped"');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  }, 60_000);
+});
