@@ -1,0 +1,154 @@
+import type { Context, Hono } from 'hono';
+import { FeishuError } from '../http/feishu-error.ts';
+import { readJson } from '../http/read-json.ts';
+import { generateOrg } from '../generator/generate-org.ts';
+import { createApp, type EmulatorState } from '../state/emulator-state.ts';
+import type { App, Tenant } from '../state/types.ts';
+
+export type ControlHooks = {
+  /** Replaces the whole world with a fresh one built from the same options. */
+  reset(): void;
+  resendAppTicket(app: App): void;
+};
+
+/**
+ * The control API under `/_emulator/`: what a test or a developer uses to arrange the world
+ * (apps, tenants, settings, time). JSON in, JSON out; errors are `{code, msg}` with a 4xx status.
+ */
+export function addControlRoutes(app: Hono, state: EmulatorState, hooks: ControlHooks): void {
+  app.get('/_emulator/apps', (c) => c.json({ items: [...state.apps.values()].map(describeApp) }));
+
+  app.post('/_emulator/apps', async (c) => {
+    const body = await readJson(c);
+    const type = body['type'] === 'store' ? 'store' : body['type'] === 'self_built' || body['type'] === undefined ? 'self_built' : undefined;
+    if (type === undefined) throw controlError('type must be self_built or store');
+    const tenantKeys = Array.isArray(body['tenant_keys']) ? (body['tenant_keys'] as unknown[]).map(String) : type === 'self_built' ? [state.defaultTenantKey] : [];
+    if (type === 'self_built' && tenantKeys.length !== 1) throw controlError('a self-built app belongs to exactly one tenant');
+    for (const tenantKey of tenantKeys) if (!state.tenants.has(tenantKey)) throw controlError(`unknown tenant ${tenantKey}`);
+    const created = createApp(state, {
+      type,
+      tenantKeys,
+      ...(typeof body['name'] === 'string' ? { name: body['name'] } : {}),
+      ...(body['encrypt_key'] === null ? { encryptKey: null } : typeof body['encrypt_key'] === 'string' ? { encryptKey: body['encrypt_key'] } : {}),
+      ...(typeof body['verification_token'] === 'string' ? { verificationToken: body['verification_token'] } : {}),
+    });
+    if (created.type === 'store') hooks.resendAppTicket(created);
+    return c.json(describeApp(created), 201);
+  });
+
+  app.get('/_emulator/apps/:app_id', (c) => c.json(describeApp(findApp(state, c))));
+
+  app.patch('/_emulator/apps/:app_id', async (c) => {
+    const target = findApp(state, c);
+    const body = await readJson(c);
+    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : body[key] === null ? undefined : undefined);
+    if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
+    if ('card_request_url' in body) target.cardRequestUrl = text('card_request_url');
+    if ('encrypt_key' in body) target.encryptKey = text('encrypt_key');
+    if (typeof body['verification_token'] === 'string') target.verificationToken = body['verification_token'];
+    if (Array.isArray(body['redirect_urls'])) target.redirectUrls = (body['redirect_urls'] as unknown[]).map(String);
+    if (Array.isArray(body['subscribed_events'])) target.subscribedEvents = new Set((body['subscribed_events'] as unknown[]).map(String));
+    if (Array.isArray(body['scopes'])) target.scopes = new Set((body['scopes'] as unknown[]).map(String));
+    if (body['event_mode'] === 'http' || body['event_mode'] === 'websocket') target.eventMode = body['event_mode'];
+    const contactScope = body['contact_scope'];
+    if (typeof contactScope === 'object' && contactScope !== null) {
+      const scope = contactScope as Record<string, unknown>;
+      const tenantKey = typeof scope['tenant_key'] === 'string' ? scope['tenant_key'] : [...target.installations.keys()][0];
+      if (tenantKey === undefined || !target.installations.has(tenantKey)) throw controlError('contact_scope.tenant_key: the app is not installed there');
+      const list = (key: string) => (Array.isArray(scope[key]) ? (scope[key] as unknown[]).map(String) : []);
+      target.installations.set(tenantKey, { departments: list('departments'), users: list('users'), groups: list('groups') });
+    }
+    return c.json(describeApp(target));
+  });
+
+  app.post('/_emulator/apps/:app_id/installations', async (c) => {
+    const target = findApp(state, c);
+    const body = await readJson(c);
+    const tenantKey = typeof body['tenant_key'] === 'string' ? body['tenant_key'] : undefined;
+    if (tenantKey === undefined || !state.tenants.has(tenantKey)) throw controlError('tenant_key must name an existing tenant');
+    if (target.type === 'self_built') throw controlError('self-built apps cannot be installed in other tenants');
+    target.installations.set(tenantKey, { departments: ['0'], users: [], groups: [] });
+    return c.json(describeApp(target), 201);
+  });
+
+  app.get('/_emulator/tenants', (c) => c.json({ items: [...state.tenants.values()].map(describeTenant) }));
+
+  app.post('/_emulator/tenants', async (c) => {
+    const body = await readJson(c);
+    const number = (key: string, fallback: number) => (typeof body[key] === 'number' ? (body[key] as number) : fallback);
+    const tenantKey = state.random.hex(16);
+    const tenant = generateOrg({
+      random: state.random,
+      tenantKey,
+      name: typeof body['name'] === 'string' ? body['name'] : `Tenant ${state.tenants.size + 1}`,
+      domain: typeof body['domain'] === 'string' ? body['domain'] : `tenant${state.tenants.size + 1}.example`,
+      users: number('users', 20),
+      departments: number('departments', 4),
+      now: state.clock.now(),
+    });
+    state.tenants.set(tenantKey, tenant);
+    return c.json(describeTenant(tenant), 201);
+  });
+
+  app.get('/_emulator/clock', (c) => c.json({ now: state.clock.now(), time_scale: state.clock.timeScale }));
+
+  app.post('/_emulator/clock/advance', async (c) => {
+    const body = await readJson(c);
+    const ms = typeof body['ms'] === 'number' ? body['ms'] : typeof body['seconds'] === 'number' ? body['seconds'] * 1000 : undefined;
+    if (ms === undefined || ms < 0) throw controlError('give ms or seconds, a non-negative number');
+    state.clock.advance(ms);
+    return c.json({ now: state.clock.now() });
+  });
+
+  app.patch('/_emulator/settings', async (c) => {
+    const body = await readJson(c);
+    if (typeof body['max_recursive_departments'] === 'number') state.options = { ...state.options, maxRecursiveDepartments: body['max_recursive_departments'] };
+    return c.json({ max_recursive_departments: state.options.maxRecursiveDepartments, rate_limit_multiplier: state.options.rateLimitMultiplier });
+  });
+
+  app.post('/_emulator/reset', (c) => {
+    hooks.reset();
+    return c.json({ default_app_id: state.defaultAppId, default_tenant_key: state.defaultTenantKey });
+  });
+}
+
+function controlError(message: string): FeishuError {
+  return new FeishuError(400, 400, message);
+}
+
+function findApp(state: EmulatorState, c: Context): App {
+  const found = state.apps.get(c.req.param('app_id') ?? '');
+  if (found === undefined) throw new FeishuError(404, 404, 'no such app');
+  return found;
+}
+
+/** An app as the control API shows it: everything, secrets included (it is a test tool). */
+export function describeApp(app: App): Record<string, unknown> {
+  return {
+    app_id: app.appId,
+    app_secret: app.appSecret,
+    type: app.type,
+    name: app.name,
+    encrypt_key: app.encryptKey ?? null,
+    verification_token: app.verificationToken,
+    event_request_url: app.eventRequestUrl ?? null,
+    card_request_url: app.cardRequestUrl ?? null,
+    redirect_urls: app.redirectUrls,
+    subscribed_events: [...app.subscribedEvents],
+    scopes: [...app.scopes],
+    event_mode: app.eventMode,
+    installations: [...app.installations].map(([tenantKey, scope]) => ({ tenant_key: tenantKey, contact_scope: scope })),
+    app_ticket: app.appTicket ?? null,
+  };
+}
+
+function describeTenant(tenant: Tenant): Record<string, unknown> {
+  return {
+    tenant_key: tenant.tenantKey,
+    name: tenant.name,
+    domain: tenant.domain,
+    users: tenant.users.size,
+    departments: tenant.departments.size - 1,
+    groups: tenant.groups.size,
+  };
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { addControlRoutes, type ControlHooks } from '../control/control-routes.ts';
+import { addAuthRoutes } from '../open-apis/auth/auth-routes.ts';
+import { addContactRoutes } from '../open-apis/contact/contact-routes.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
+import { errors, FeishuError } from './feishu-error.ts';
+
+/**
+ * The emulator's HTTP surface: one base URL standing in for open.feishu.cn and
+ * accounts.feishu.cn, plus the control API. Every response carries `x-tt-logid`.
+ */
+export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    c.header('x-tt-logid', state.logId());
+    await next();
+  });
+
+  addAuthRoutes(app, state, hooks);
+  addContactRoutes(app, state, { maxRecursiveDepartments: () => state.options.maxRecursiveDepartments });
+  addControlRoutes(app, state, hooks);
+
+  app.notFound((c) => {
+    const error = errors.notFound();
+    return c.json({ code: error.code, msg: error.message, error: { log_id: c.res.headers.get('x-tt-logid') } }, 404);
+  });
+  app.onError((error, c) => {
+    const logId = c.res.headers.get('x-tt-logid') ?? state.logId();
+    if (error instanceof FeishuError) {
+      return c.json({ code: error.code, msg: error.message, ...error.extra, error: { log_id: logId } }, error.status as 400);
+    }
+    process.stderr.write(`feishu-emulator: internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}\n`);
+    return c.json({ code: 2200, msg: 'Internal Error', error: { log_id: logId } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+import { FeishuError } from './feishu-error.ts';
+
+export type Page<T> = { items: T[]; has_more: boolean; page_token?: string };
+
+/**
+ * Cuts one page out of `items`. Page tokens are opaque to clients (base64url of the offset and
+ * the query they belong to); a token from another query, or garbage, is refused with
+ * `invalidTokenCode`, and a page size outside 1…max with `invalidSizeCode`.
+ */
+export function paginate<T>(
+  items: readonly T[],
+  query: { pageSize: string | undefined; pageToken: string | undefined; defaultSize: number; maxSize: number; scope: string },
+  codes: { invalidSize: number; invalidToken: number } = { invalidSize: 40011, invalidToken: 40012 },
+): Page<T> {
+  const size = query.pageSize === undefined || query.pageSize === '' ? query.defaultSize : Number(query.pageSize);
+  if (!Number.isInteger(size) || size < 1 || size > query.maxSize) {
+    throw new FeishuError(400, codes.invalidSize, `page size invalid: must be 1-${query.maxSize}`);
+  }
+  let offset = 0;
+  if (query.pageToken !== undefined && query.pageToken !== '') {
+    const decoded = decodeToken(query.pageToken);
+    if (decoded === undefined || decoded.s !== query.scope || decoded.o > items.length) throw new FeishuError(400, codes.invalidToken, 'page token invalid');
+    offset = decoded.o;
+  }
+  const slice = items.slice(offset, offset + size);
+  const next = offset + slice.length;
+  const hasMore = next < items.length;
+  return hasMore ? { items: slice, has_more: true, page_token: encodeToken({ o: next, s: query.scope }) } : { items: slice, has_more: false };
+}
+
+function encodeToken(token: { o: number; s: string }): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeToken(text: string): { o: number; s: string } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (typeof value === 'object' && value !== null && typeof (value as { o?: unknown }).o === 'number' && typeof (value as { s?: unknown }).s === 'string') {
+      return value as { o: number; s: string };
+    }
+  } catch {
+    // Not one of ours.
+  }
+  return undefined;
+}

@@ -1,0 +1,240 @@
+import type { Context, Hono } from 'hono';
+import { authenticate, requireScope, type Caller } from '../../http/authenticate.ts';
+import { FeishuError } from '../../http/feishu-error.ts';
+import { paginate } from '../../http/paginate.ts';
+import { readJson } from '../../http/read-json.ts';
+import { departmentInScope, userInScope } from '../../state/contact-scope.ts';
+import type { EmulatorState } from '../../state/emulator-state.ts';
+import { findUser, userIdAs, type DepartmentIdType, type UserIdType } from '../../state/ids.ts';
+import type { Department, Tenant, User } from '../../state/types.ts';
+import { departmentIdAs, findDepartment, serializeDepartment, serializeGroup, serializeUser, type IdTypes } from './serialize.ts';
+
+const base = '/open-apis/contact/v3';
+const contactScopes = ['contact:contact:readonly_as_app', 'contact:contact.base:readonly', 'contact:department.base:readonly', 'contact:user.base:readonly'];
+
+/** Contact v3: departments, users, user groups and the app's contact scope. */
+export function addContactRoutes(app: Hono, state: EmulatorState, options: { maxRecursiveDepartments: () => number }): void {
+  const caller = (c: Context, kinds: ('tenant' | 'user')[] = ['tenant', 'user']): Caller => {
+    const found = authenticate(state, c, kinds);
+    requireScope(found.app, contactScopes);
+    return found;
+  };
+
+  app.get(`${base}/departments/batch`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const requested = c.req.queries('department_ids') ?? [];
+    if (requested.length === 0 || requested.length > 50) throw paramError('department_ids: 1 to 50 ids');
+    const items = requested.flatMap((id) => {
+      const department = findDepartment(tenant, id, ids.departmentIdType);
+      if (department === undefined || department.deleted) return [];
+      assertDepartmentVisible(self, tenant, department);
+      return [serializeDepartment(self, tenant, department, ids)];
+    });
+    return ok(c, { items });
+  });
+
+  app.get(`${base}/departments/parent`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const department = existingDepartment(tenant, c.req.query('department_id') ?? '', ids.departmentIdType);
+    assertDepartmentVisible(self, tenant, department);
+    const parents: Department[] = [];
+    for (let current = tenant.departments.get(department.parentId); current !== undefined && current.openDepartmentId !== '0'; current = tenant.departments.get(current.parentId)) {
+      parents.push(current);
+    }
+    const page = paginate(parents, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `parent:${department.openDepartmentId}` });
+    return ok(c, { ...page, items: page.items.map((item) => serializeDepartment(self, tenant, item, ids)) });
+  });
+
+  app.get(`${base}/departments/:department_id/children`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const department = existingDepartment(tenant, c.req.param('department_id'), ids.departmentIdType);
+    assertDepartmentVisible(self, tenant, department);
+    const recursive = c.req.query('fetch_child') === 'true';
+    const found = recursive ? descendants(tenant, department.openDepartmentId) : directChildren(tenant, department.openDepartmentId);
+    if (recursive && found.length > options.maxRecursiveDepartments()) {
+      throw new FeishuError(400, 43010, 'department is too big to fetch children recursively; fetch level by level instead');
+    }
+    const page = paginate(found, {
+      pageSize: c.req.query('page_size'),
+      pageToken: c.req.query('page_token'),
+      defaultSize: 10,
+      maxSize: 50,
+      scope: `children:${department.openDepartmentId}:${String(recursive)}`,
+    });
+    return ok(c, { ...page, items: page.items.map((item) => serializeDepartment(self, tenant, item, ids)) });
+  });
+
+  app.get(`${base}/departments/:department_id`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const department = existingDepartment(tenant, c.req.param('department_id'), ids.departmentIdType);
+    assertDepartmentVisible(self, tenant, department);
+    return ok(c, { department: serializeDepartment(self, tenant, department, ids) });
+  });
+
+  app.get(`${base}/users/find_by_department`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const department = existingDepartment(tenant, c.req.query('department_id') ?? '', ids.departmentIdType);
+    assertDepartmentVisible(self, tenant, department);
+    const members = [...(tenant.members.get(department.openDepartmentId) ?? [])]
+      .map((userId) => tenant.users.get(userId))
+      .filter((user): user is User => user !== undefined && !user.deleted && !user.status.isResigned);
+    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `members:${department.openDepartmentId}` });
+    return ok(c, { ...page, items: page.items.map((user) => serializeUser(self, tenant, user, ids)) });
+  });
+
+  app.get(`${base}/users/batch`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const requested = c.req.queries('user_ids') ?? [];
+    if (requested.length === 0 || requested.length > 50) throw paramError('user_ids: 1 to 50 ids');
+    const items = requested.flatMap((id) => {
+      const user = findUser(self, tenant, ids.userIdType, id);
+      return user === undefined || user.deleted || !userInScope(self, tenant, user) ? [] : [serializeUser(self, tenant, user, ids)];
+    });
+    return ok(c, { items });
+  });
+
+  app.post(`${base}/users/batch_get_id`, async (c) => {
+    const { app: self, tenant } = caller(c, ['tenant']);
+    const userIdType = idTypes(c).userIdType;
+    const body = await readJson(c);
+    const emails = stringList(body['emails'], 'emails');
+    const mobiles = stringList(body['mobiles'], 'mobiles');
+    const includeResigned = body['include_resigned'] === true;
+    const found = (userId: string | undefined) => {
+      const user = userId === undefined ? undefined : tenant.users.get(userId);
+      if (user === undefined || user.deleted || (user.status.isResigned && !includeResigned) || !userInScope(self, tenant, user)) return undefined;
+      return user;
+    };
+    const describe = (user: User | undefined) =>
+      user === undefined ? {} : { user_id: userIdAs(self, tenant.tenantKey, user, userIdType), status: { is_frozen: user.status.isFrozen, is_resigned: user.status.isResigned, is_activated: user.status.isActivated, is_exited: user.status.isExited, is_unjoin: user.status.isUnjoin } };
+    const userList = [
+      ...emails.map((email) => ({ ...describe(found(tenant.usersByEmail.get(email.toLowerCase()))), email })),
+      ...mobiles.map((mobile) => ({ ...describe(found(tenant.usersByMobile.get(normaliseMobile(mobile)))), mobile })),
+    ];
+    return ok(c, { user_list: userList });
+  });
+
+  app.get(`${base}/users/:user_id`, (c) => {
+    const { app: self, tenant } = caller(c);
+    const ids = idTypes(c);
+    const id = c.req.param('user_id');
+    const user = findUser(self, tenant, ids.userIdType, id);
+    if (user === undefined || user.deleted) throw new FeishuError(400, 41050, 'no user authority error: user not found');
+    if (!userInScope(self, tenant, user)) throw new FeishuError(403, 41050, 'no user authority error: user is outside the app\'s contact scope');
+    return ok(c, { user: serializeUser(self, tenant, user, ids) });
+  });
+
+  app.get(`${base}/group/simplelist`, (c) => {
+    const { app: self, tenant } = caller(c, ['tenant']);
+    requireScope(self, ['contact:group:readonly', 'contact:contact:readonly_as_app']);
+    const type = Number(c.req.query('type') ?? '1');
+    const groups = [...tenant.groups.values()].filter((group) => group.type === type);
+    const page = paginate(groups, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `groups:${type}` });
+    return ok(c, { grouplist: page.items.map(serializeGroup), has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
+  });
+
+  app.get(`${base}/group/:group_id/member/simplelist`, (c) => {
+    const { app: self, tenant } = caller(c, ['tenant']);
+    requireScope(self, ['contact:group:readonly', 'contact:contact:readonly_as_app']);
+    const group = tenant.groups.get(c.req.param('group_id'));
+    if (group === undefined) throw new FeishuError(400, 42001, 'group not found');
+    const memberType = c.req.query('member_type') ?? 'user';
+    const memberIdType = c.req.query('member_id_type') ?? (memberType === 'department' ? 'open_department_id' : 'open_id');
+    const members =
+      memberType === 'department'
+        ? [...group.memberDepartmentIds].map((id) => ({ member_id: departmentIdAs(tenant, id, memberIdType === 'department_id' ? 'department_id' : 'open_department_id'), member_type: 'department', member_id_type: memberIdType }))
+        : [...group.memberUserIds].flatMap((userId) => {
+            const user = tenant.users.get(userId);
+            return user === undefined ? [] : [{ member_id: userIdAs(self, tenant.tenantKey, user, asUserIdType(memberIdType)), member_type: 'user', member_id_type: memberIdType }];
+          });
+    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `group:${group.groupId}:${memberType}` });
+    return ok(c, { memberlist: page.items, has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
+  });
+
+  app.get(`${base}/scopes`, (c) => {
+    const { app: self, tenant } = caller(c, ['tenant']);
+    const ids = idTypes(c);
+    const scope = self.installations.get(tenant.tenantKey) ?? { departments: [], users: [], groups: [] };
+    // Items come users first, then departments, then groups, paged together (scope/list docs).
+    type Entry = { kind: 'user' | 'department' | 'group'; id: string };
+    const entries: Entry[] = [
+      ...scope.users.flatMap((userId): Entry[] => {
+        const user = tenant.users.get(userId);
+        return user === undefined ? [] : [{ kind: 'user', id: userIdAs(self, tenant.tenantKey, user, ids.userIdType) }];
+      }),
+      ...scope.departments.map((id): Entry => ({ kind: 'department', id: departmentIdAs(tenant, id, ids.departmentIdType) })),
+      ...scope.groups.map((id): Entry => ({ kind: 'group', id })),
+    ];
+    const page = paginate(entries, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: 'scopes' });
+    const pick = (kind: Entry['kind']) => page.items.filter((entry) => entry.kind === kind).map((entry) => entry.id);
+    return ok(c, { department_ids: pick('department'), user_ids: pick('user'), group_ids: pick('group'), has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
+  });
+}
+
+function ok(c: Context, data: unknown): Response {
+  return c.json({ code: 0, msg: 'success', data });
+}
+
+function paramError(detail: string): FeishuError {
+  return new FeishuError(400, 40001, `param invalid: ${detail}`);
+}
+
+function asUserIdType(value: string | undefined): UserIdType {
+  if (value === undefined || value === 'open_id' || value === 'union_id' || value === 'user_id') return value ?? 'open_id';
+  throw paramError(`unsupported user id type ${value}`);
+}
+
+function idTypes(c: Context): IdTypes {
+  const userIdType = asUserIdType(c.req.query('user_id_type'));
+  const departmentIdType = c.req.query('department_id_type') ?? 'open_department_id';
+  if (departmentIdType !== 'open_department_id' && departmentIdType !== 'department_id') throw paramError(`unsupported department id type ${departmentIdType}`);
+  return { userIdType, departmentIdType: departmentIdType as DepartmentIdType };
+}
+
+function existingDepartment(tenant: Tenant, id: string, idType: DepartmentIdType): Department {
+  const department = id === '' ? undefined : findDepartment(tenant, id, idType);
+  if (department === undefined || department.deleted) throw new FeishuError(400, 40015, 'department not exist');
+  return department;
+}
+
+function assertDepartmentVisible(app: Parameters<typeof departmentInScope>[0], tenant: Tenant, department: Department): void {
+  if (!departmentInScope(app, tenant, department.openDepartmentId)) throw new FeishuError(403, 40004, 'no dept authority error');
+}
+
+function directChildren(tenant: Tenant, openDepartmentId: string): Department[] {
+  return [...(tenant.children.get(openDepartmentId) ?? [])]
+    .map((id) => tenant.departments.get(id))
+    .filter((department): department is Department => department !== undefined && !department.deleted)
+    .sort((a, b) => a.order - b.order);
+}
+
+function descendants(tenant: Tenant, openDepartmentId: string): Department[] {
+  const found: Department[] = [];
+  const queue = [openDepartmentId];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of directChildren(tenant, next)) {
+      found.push(child);
+      queue.push(child.openDepartmentId);
+    }
+  }
+  return found;
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw paramError(`${name} must be a list of strings`);
+  if (value.length > 50) throw paramError(`${name}: at most 50`);
+  return value as string[];
+}
+
+/** Mainland numbers may be given with or without `+86`. */
+function normaliseMobile(mobile: string): string {
+  const compact = mobile.replace(/[\s-]/g, '');
+  return compact.startsWith('+') ? compact : `+86${compact}`;
+}

@@ -1,0 +1,53 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Emulator } from '../../src/index.ts';
+
+/**
+ * The SDK's Cache interface over a private Map. The SDK's default cache is one process-wide
+ * singleton keyed by app id; a private cache per client keeps emulators in one test file apart.
+ */
+export function memoryCache(): lark.Cache & { entries: Map<string, unknown> } {
+  const entries = new Map<string, unknown>();
+  const keyOf = (key: string | symbol, namespace?: string) => `${namespace ?? ''}/${key.toString()}`;
+  return {
+    entries,
+    set: async (key, value, _expire, options) => {
+      entries.set(keyOf(key as symbol, options?.namespace), value);
+      return true;
+    },
+    get: async (key, options) => entries.get(keyOf(key as symbol, options?.namespace)),
+  };
+}
+
+/** An official SDK client pointed at the emulator for `appId`. */
+export function sdkClient(emulator: Emulator, app: { appId: string; appSecret: string; type?: 'self_built' | 'store' }, cache = memoryCache()): lark.Client {
+  return new lark.Client({
+    appId: app.appId,
+    appSecret: app.appSecret,
+    domain: emulator.url,
+    appType: app.type === 'store' ? lark.AppType.ISV : lark.AppType.SelfBuild,
+    cache,
+    loggerLevel: lark.LoggerLevel.fatal,
+  });
+}
+
+/** Calls the emulator's control API and returns the parsed JSON (throws on a non-2xx answer). */
+export async function control<T = Record<string, unknown>>(emulator: Emulator, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Posts JSON to an Open API path and returns status, headers and body, whatever the status. */
+export async function openApi(emulator: Emulator, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }) },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
