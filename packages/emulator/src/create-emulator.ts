@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { createEventBus } from './events/event-bus.ts';
 import { createEmulatorApp } from './http/create-emulator-app.ts';
 import { createEmulatorState, type EmulatorOptions, type EmulatorState } from './state/emulator-state.ts';
 import type { App } from './state/types.ts';
@@ -32,8 +33,8 @@ export type Emulator = {
  */
 export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<Emulator> {
   const state = createEmulatorState(options);
-  // Event delivery arrives with the event push module; until then tickets are only stored.
-  const deliverTicket = (_app: App, _ticket: string) => {};
+  const bus = createEventBus(state);
+  const deliverTicket = (app: App, ticket: string) => bus.deliverAppTicket(app, ticket);
   const hooks = {
     reset() {
       state.clock.stop();
@@ -44,7 +45,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   };
   scheduleAppTickets(state, deliverTicket);
 
-  const app = createEmulatorApp(state, hooks);
+  const app = createEmulatorApp(state, hooks, bus);
   const listener = getRequestListener(app.fetch);
   const server: Server = createServer((request, response) => void listener(request, response));
   server.keepAliveTimeout = 5_000;
@@ -64,6 +65,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
       return found;
     },
     async close() {
+      bus.stop();
       state.clock.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

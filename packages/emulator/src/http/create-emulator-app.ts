@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { addControlRoutes, type ControlHooks } from '../control/control-routes.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { faultMiddleware } from '../faults/fault-middleware.ts';
+import { rateLimitMiddleware } from '../limits/rate-limit-middleware.ts';
 import { addAuthRoutes } from '../open-apis/auth/auth-routes.ts';
+import { addAuthenRoutes } from '../open-apis/authen/authen-routes.ts';
 import { addContactRoutes } from '../open-apis/contact/contact-routes.ts';
+import { addImRoutes } from '../open-apis/im/im-routes.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { errors, FeishuError } from './feishu-error.ts';
 
@@ -9,15 +14,19 @@ import { errors, FeishuError } from './feishu-error.ts';
  * The emulator's HTTP surface: one base URL standing in for open.feishu.cn and
  * accounts.feishu.cn, plus the control API. Every response carries `x-tt-logid`.
  */
-export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks): Hono {
+export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus: EventBus): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     c.header('x-tt-logid', state.logId());
     await next();
   });
+  app.use('/open-apis/*', faultMiddleware(state));
+  app.use('/open-apis/*', rateLimitMiddleware(state));
 
   addAuthRoutes(app, state, hooks);
+  addAuthenRoutes(app, state);
   addContactRoutes(app, state, { maxRecursiveDepartments: () => state.options.maxRecursiveDepartments });
+  addImRoutes(app, state, bus);
   addControlRoutes(app, state, hooks);
 
   app.notFound((c) => {
