@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { emitScopeUpdated } from './events/contact-events.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createEmulatorApp } from './http/create-emulator-app.ts';
 import { createEmulatorState, type EmulatorOptions, type EmulatorState } from './state/emulator-state.ts';
-import type { App } from './state/types.ts';
+import type { App, ContactScope } from './state/types.ts';
 import { issueAppTicket, scheduleAppTickets } from './tokens/app-tickets.ts';
 
 export type CreateEmulatorOptions = EmulatorOptions & {
@@ -37,11 +38,14 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const deliverTicket = (app: App, ticket: string) => bus.deliverAppTicket(app, ticket);
   const hooks = {
     reset() {
+      bus.stop();
       state.clock.stop();
       Object.assign(state, createEmulatorState(state.options));
       scheduleAppTickets(state, deliverTicket);
     },
     resendAppTicket: (app: App) => issueAppTicket(state, app, deliverTicket),
+    verifyEventUrl: (app: App) => bus.verifyEventUrl(app),
+    contactScopeChanged: (app: App, tenantKey: string, previous: ContactScope) => emitScopeUpdated(bus, state, app, tenantKey, previous),
   };
   scheduleAppTickets(state, deliverTicket);
 

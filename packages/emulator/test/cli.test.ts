@@ -25,14 +25,14 @@ describe('feishu-emulator command line', () => {
     expect(await response.json()).toMatchObject({ code: 0, tenant_access_token: expect.stringMatching(/^t-/) as unknown });
 
     child.kill('SIGTERM');
-    const [code] = await exited;
+    const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
   });
 
   it('refuses an unknown command or a bad number with exit status 2', async () => {
     for (const args of [['serve'], ['start', '--users', 'many']]) {
       const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(2);
     }
   });

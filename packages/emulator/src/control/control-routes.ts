@@ -3,12 +3,16 @@ import { FeishuError } from '../http/feishu-error.ts';
 import { readJson } from '../http/read-json.ts';
 import { generateOrg } from '../generator/generate-org.ts';
 import { createApp, type EmulatorState } from '../state/emulator-state.ts';
-import type { App, Tenant } from '../state/types.ts';
+import type { App, ContactScope, Tenant } from '../state/types.ts';
 
 export type ControlHooks = {
   /** Replaces the whole world with a fresh one built from the same options. */
   reset(): void;
   resendAppTicket(app: App): void;
+  /** Runs the url_verification handshake against the app's event request URL (events/). */
+  verifyEventUrl?(app: App): Promise<{ ok: boolean; detail: string }>;
+  /** Reports a changed contact scope, for contact.scope.updated_v3 (events/). */
+  contactScopeChanged?(app: App, tenantKey: string, previous: ContactScope): void;
 };
 
 /**
@@ -41,7 +45,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.patch('/_emulator/apps/:app_id', async (c) => {
     const target = findApp(state, c);
     const body = await readJson(c);
-    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : body[key] === null ? undefined : undefined);
+    const text = (key: string) => (typeof body[key] === 'string' ? (body[key]) : body[key] === null ? undefined : undefined);
     if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
     if ('card_request_url' in body) target.cardRequestUrl = text('card_request_url');
     if ('encrypt_key' in body) target.encryptKey = text('encrypt_key');
@@ -56,9 +60,14 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
       const tenantKey = typeof scope['tenant_key'] === 'string' ? scope['tenant_key'] : [...target.installations.keys()][0];
       if (tenantKey === undefined || !target.installations.has(tenantKey)) throw controlError('contact_scope.tenant_key: the app is not installed there');
       const list = (key: string) => (Array.isArray(scope[key]) ? (scope[key] as unknown[]).map(String) : []);
+      const previous = target.installations.get(tenantKey);
       target.installations.set(tenantKey, { departments: list('departments'), users: list('users'), groups: list('groups') });
+      if (previous !== undefined) hooks.contactScopeChanged?.(target, tenantKey, previous);
     }
-    return c.json(describeApp(target));
+    // Saving a request URL runs Feishu's url_verification handshake; the result is reported, and
+    // the URL is kept either way so a receiver that is not up yet can be configured in advance.
+    const urlVerification = typeof body['event_request_url'] === 'string' && body['event_request_url'] !== '' ? await hooks.verifyEventUrl?.(target) : undefined;
+    return c.json({ ...describeApp(target), ...(urlVerification === undefined ? {} : { url_verification: urlVerification }) });
   });
 
   app.post('/_emulator/apps/:app_id/installations', async (c) => {
@@ -75,7 +84,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
 
   app.post('/_emulator/tenants', async (c) => {
     const body = await readJson(c);
-    const number = (key: string, fallback: number) => (typeof body[key] === 'number' ? (body[key] as number) : fallback);
+    const number = (key: string, fallback: number) => (typeof body[key] === 'number' ? (body[key]) : fallback);
     const tenantKey = state.random.hex(16);
     const tenant = generateOrg({
       random: state.random,

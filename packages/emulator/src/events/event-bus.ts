@@ -1,5 +1,19 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { EmulatorState } from '../state/emulator-state.ts';
+import type { Random } from '../state/random.ts';
 import type { App } from '../state/types.ts';
+import { createDeliveryLog, type DeliveryAttempt, type DeliveryFilter } from './delivery-log.ts';
+import { createEventFaultTable, type EventFaults, type EventFaultTable } from './event-faults.ts';
+import { appTicketEnvelope, eventRequest, v2Envelope } from './event-request.ts';
+import { postJson } from './post-json.ts';
+import { verifyEventUrl, type UrlVerification } from './verify-event-url.ts';
+
+/** Feishu retries a failed push after these intervals, at most four times (platform doc §3.5). */
+export const RETRY_DELAYS_MS = [15_000, 5 * 60_000, 60 * 60_000, 6 * 60 * 60_000] as const;
+/** A push succeeds only on HTTP 200 within 3 s, with at most 2 s to connect (§3.5). Real time. */
+export const DELIVERY_TIMEOUT_MS = 3_000;
+export const CONNECT_TIMEOUT_MS = 2_000;
 
 /**
  * How the rest of the emulator reports things that happened. The bus turns them into Feishu
@@ -10,15 +24,172 @@ export type EventBus = {
   /**
    * Emits `eventType` in `tenantKey`. `build` makes the `event` body for one app (ids differ per
    * app) or returns undefined to skip that app (for example, the entity is outside its scope).
+   * `build` runs before `emit` returns, so it sees the world as it is now; delivery runs later.
    */
   emit(tenantKey: string, eventType: string, build: (app: App) => Record<string, unknown> | undefined): void;
   /** Sends a store app its app_ticket (v1 envelope). */
   deliverAppTicket(app: App, ticket: string): void;
-  /** Stops retries in flight. */
+  /** Runs the url_verification handshake against the app's event request URL. */
+  verifyEventUrl(app: App): Promise<UrlVerification>;
+  /** Every push attempt so far, oldest first. */
+  deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
+  /** Duplicate, shuffled and delayed delivery on demand. */
+  readonly faults: EventFaultTable;
+  /** Takes the events held for an app in long-connection mode, oldest first (for the WebSocket transport). */
+  takePending(appId: string): Record<string, unknown>[];
+  /** Cancels scheduled retries and held events and forgets deliveries and faults; the bus stays usable. */
   stop(): void;
 };
 
-/** Placeholder until event push lands: events are dropped. */
-export function createEventBus(_state: EmulatorState): EventBus {
-  return { emit: () => {}, deliverAppTicket: () => {}, stop: () => {} };
+type Push = { eventId: string; eventType: string; appId: string; tenantKey: string | undefined; payload: Record<string, unknown> };
+
+export function createEventBus(state: EmulatorState): EventBus {
+  const log = createDeliveryLog();
+  const faults = createEventFaultTable();
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const timers = new Set<{ cancel(): void }>();
+  const held = new Map<string, Push[]>();
+  const pending = new Map<string, Push[]>();
+  // Bumped by stop(): attempts already on the wire when the world was reset are not recorded.
+  let generation = 0;
+
+  const later = (delayMs: number, task: () => void) => {
+    const timer = state.clock.at(state.clock.now() + delayMs, () => {
+      timers.delete(timer);
+      task();
+    });
+    timers.add(timer);
+  };
+
+  const record = (push: Push, fields: Partial<DeliveryAttempt> & Pick<DeliveryAttempt, 'attempt' | 'status' | 'time'>) =>
+    log.record({
+      event_id: push.eventId,
+      event_type: push.eventType,
+      app_id: push.appId,
+      tenant_key: push.tenantKey ?? null,
+      duplicate: false,
+      url: null,
+      http_status: null,
+      error: null,
+      duration_ms: 0,
+      next_attempt_at: null,
+      ...fields,
+    });
+
+  /** One POST of `push`; schedules the next retry on failure. Never rejects. */
+  const attempt = async (push: Push, number: number, duplicate: boolean): Promise<void> => {
+    const mine = generation;
+    const app = state.apps.get(push.appId);
+    const time = state.clock.now();
+    const url = app?.eventMode === 'http' ? app.eventRequestUrl : undefined;
+    if (app === undefined || url === undefined || url === '') {
+      record(push, { attempt: number, duplicate, time, status: 'failed', error: 'the app has no event request URL in HTTP mode' });
+      return;
+    }
+    const { body, headers } = eventRequest(app, push.payload, time);
+    const result = await postJson(url, body, headers, { timeoutMs: DELIVERY_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, agents });
+    if (mine !== generation) return;
+    const delivered = result.status === 200;
+    // Duplicates injected by the fault table are extra copies, not deliveries of their own.
+    const retryIn = delivered || duplicate ? undefined : RETRY_DELAYS_MS[number - 1];
+    record(push, {
+      attempt: number,
+      duplicate,
+      url,
+      time,
+      http_status: result.status ?? null,
+      error: result.error ?? (delivered ? null : `expected HTTP 200, got ${result.status}`),
+      duration_ms: result.durationMs,
+      status: delivered ? 'delivered' : retryIn === undefined ? 'failed' : 'retrying',
+      next_attempt_at: retryIn === undefined ? null : state.clock.now() + retryIn,
+    });
+    if (retryIn !== undefined) later(retryIn, () => detached(attempt(push, number + 1, false)));
+  };
+
+  /** The first push of an event, with the delay and duplicate faults applied. */
+  const send = (push: Push, appFaults: EventFaults): Promise<void> => {
+    const duplicate = appFaults.duplicateRate > 0 && state.random.chance(appFaults.duplicateRate);
+    const go = async () => {
+      await attempt(push, 1, false);
+      if (duplicate) await attempt(push, 1, true);
+    };
+    if (appFaults.delayMs <= 0) return go();
+    return new Promise((resolve) => later(appFaults.delayMs, () => void go().then(resolve)));
+  };
+
+  const dispatch = (app: App, push: Push) => {
+    if (app.eventMode === 'websocket') {
+      const queue = pending.get(app.appId) ?? [];
+      pending.set(app.appId, queue);
+      queue.push(push);
+      record(push, { attempt: 0, status: 'pending', time: state.clock.now() });
+      return;
+    }
+    const appFaults = faults.for(app.appId);
+    if (!appFaults.shuffle) return detached(send(push, appFaults));
+    const batch = held.get(app.appId);
+    if (batch !== undefined) return void batch.push(push);
+    held.set(app.appId, [push]);
+    later(appFaults.shuffleWindowMs, () => {
+      const items = held.get(app.appId) ?? [];
+      held.delete(app.appId);
+      // One after another, so the receiver sees exactly the shuffled order.
+      detached(
+        shuffled(items, state.random).reduce<Promise<void>>((previous, item) => previous.then(() => send(item, faults.for(app.appId))), Promise.resolve()),
+      );
+    });
+  };
+
+  const reachable = (app: App) => app.eventMode === 'websocket' || (app.eventRequestUrl !== undefined && app.eventRequestUrl !== '');
+
+  return {
+    emit(tenantKey, eventType, build) {
+      for (const app of state.apps.values()) {
+        if (!app.installations.has(tenantKey) || !app.subscribedEvents.has(eventType) || !reachable(app)) continue;
+        const event = build(app);
+        if (event === undefined) continue;
+        const eventId = state.random.hex(32);
+        const payload = v2Envelope(app, { eventId, eventType, createTime: state.clock.now(), tenantKey }, event);
+        dispatch(app, { eventId, eventType, appId: app.appId, tenantKey, payload });
+      }
+    },
+    deliverAppTicket(app, ticket) {
+      if (!reachable(app)) return;
+      const uuid = state.random.hex(32);
+      dispatch(app, { eventId: uuid, eventType: 'app_ticket', appId: app.appId, tenantKey: undefined, payload: appTicketEnvelope(app, ticket, { uuid, nowMs: state.clock.now() }) });
+    },
+    verifyEventUrl: async (app) => (await verifyEventUrl(app, agents)).result,
+    deliveries: (filter) => log.list(filter),
+    faults,
+    takePending(appId) {
+      const queue = pending.get(appId) ?? [];
+      pending.delete(appId);
+      return queue.map((push) => push.payload);
+    },
+    stop() {
+      generation += 1;
+      for (const timer of timers) timer.cancel();
+      timers.clear();
+      held.clear();
+      pending.clear();
+      log.clear();
+      faults.clear();
+    },
+  };
+}
+
+/** Runs a delivery detached from the request that caused it; a bug is reported, never an unhandled rejection. */
+function detached(promise: Promise<void>): void {
+  promise.catch((error: unknown) => {
+    process.stderr.write(`feishu-emulator: event delivery failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  });
+}
+
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = random.int(0, index);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
 }

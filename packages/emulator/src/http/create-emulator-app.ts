@@ -1,5 +1,11 @@
 import { Hono } from 'hono';
 import { addControlRoutes, type ControlHooks } from '../control/control-routes.ts';
+import { addMessageControlRoutes } from '../control/message-routes.ts';
+import { addDeliveryRoutes } from '../control/delivery-routes.ts';
+import { addDirectoryRoutes } from '../control/directory-routes.ts';
+import { addFaultRoutes } from '../control/fault-routes.ts';
+import { addLimitRoutes } from '../control/limit-routes.ts';
+import { addOAuthControlRoutes } from '../control/oauth-control-routes.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { faultMiddleware } from '../faults/fault-middleware.ts';
 import { rateLimitMiddleware } from '../limits/rate-limit-middleware.ts';
@@ -25,9 +31,15 @@ export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus
 
   addAuthRoutes(app, state, hooks);
   addAuthenRoutes(app, state);
+  addOAuthControlRoutes(app, state);
   addContactRoutes(app, state, { maxRecursiveDepartments: () => state.options.maxRecursiveDepartments });
   addImRoutes(app, state, bus);
   addControlRoutes(app, state, hooks);
+  addMessageControlRoutes(app, state, bus);
+  addDirectoryRoutes(app, state, bus);
+  addDeliveryRoutes(app, state, bus);
+  addLimitRoutes(app, state);
+  addFaultRoutes(app, state);
 
   app.notFound((c) => {
     const error = errors.notFound();

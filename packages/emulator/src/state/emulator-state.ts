@@ -78,7 +78,7 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
     clock,
     random,
     tokens: createTokenStore(clock, random),
-    logId: createLogIds(clock.now, random),
+    logId: createLogIds(() => clock.now(), random),
     apps: new Map(),
     tenants: new Map([[tenant.tenantKey, tenant]]),
     defaultAppId: '',

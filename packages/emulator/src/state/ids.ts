@@ -40,7 +40,7 @@ export function findUser(app: App, tenant: Tenant, idType: UserIdType, id: strin
 
 function openIdIndex(app: App, tenant: Tenant): Map<string, string> {
   let byTenant = openIdIndexes.get(app);
-  if (byTenant === undefined) openIdIndexes.set(app, (byTenant = new Map()));
+  if (byTenant === undefined) openIdIndexes.set(app, (byTenant = new Map<string, Map<string, string>>()));
   let index = byTenant.get(tenant.tenantKey);
   if (index === undefined || index.size < tenant.users.size) {
     index = new Map();

@@ -194,7 +194,7 @@ function idTypes(c: Context): IdTypes {
   const userIdType = asUserIdType(c.req.query('user_id_type'));
   const departmentIdType = c.req.query('department_id_type') ?? 'open_department_id';
   if (departmentIdType !== 'open_department_id' && departmentIdType !== 'department_id') throw paramError(`unsupported department id type ${departmentIdType}`);
-  return { userIdType, departmentIdType: departmentIdType as DepartmentIdType };
+  return { userIdType, departmentIdType: departmentIdType };
 }
 
 function existingDepartment(tenant: Tenant, id: string, idType: DepartmentIdType): Department {

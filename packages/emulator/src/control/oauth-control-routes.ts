@@ -1,0 +1,81 @@
+import type { Hono } from 'hono';
+import { FeishuError } from '../http/feishu-error.ts';
+import { readJson, stringField } from '../http/read-json.ts';
+import { oauthStoreOf } from '../open-apis/authen/oauth-store.ts';
+import type { EmulatorState } from '../state/emulator-state.ts';
+import { findUser, openIdOf } from '../state/ids.ts';
+import type { App, Tenant, User } from '../state/types.ts';
+
+/**
+ * Control calls for OAuth tests:
+ * - `POST /_emulator/oauth/next-login` pre-selects who signs in (or `"deny": true`) on the next
+ *   authorize request of `app_id` (of any app when omitted): it then redirects straight to the
+ *   callback, with no login page;
+ * - `POST /_emulator/oauth/revoke` revokes a user's tokens for an app (refresh → 20064).
+ */
+export function addOAuthControlRoutes(app: Hono, state: EmulatorState): void {
+  app.post('/_emulator/oauth/next-login', async (c) => {
+    const body = await readJson(c);
+    const appId = stringField(body, 'app_id');
+    const target = appId === undefined ? undefined : state.apps.get(appId);
+    if (appId !== undefined && target === undefined) throw new FeishuError(404, 404, 'no such app');
+    const store = oauthStoreOf(state);
+    if (body['deny'] === true) {
+      store.nextLogin.set(appId ?? '*', { deny: true });
+      return c.json({ app_id: appId ?? null, deny: true });
+    }
+    const found = resolveUser(state, target, body);
+    store.nextLogin.set(appId ?? '*', { tenantKey: found.tenant.tenantKey, userId: found.user.userId });
+    return c.json({
+      app_id: appId ?? null,
+      tenant_key: found.tenant.tenantKey,
+      user_id: found.user.userId,
+      ...(target === undefined ? {} : { open_id: openIdOf(target, found.tenant.tenantKey, found.user.userId) }),
+      name: found.user.name,
+    });
+  });
+
+  app.post('/_emulator/oauth/revoke', async (c) => {
+    const body = await readJson(c);
+    const target = state.apps.get(stringField(body, 'app_id') ?? '');
+    if (target === undefined) throw controlError('app_id must name an existing app');
+    const found = resolveUser(state, target, body);
+    state.tokens.revokeUserTokens(target.appId, found.user.userId);
+    let revoked = 0;
+    for (const record of oauthStoreOf(state).refreshTokens.values()) {
+      if (record.appId === target.appId && record.tenantKey === found.tenant.tenantKey && record.userId === found.user.userId && record.status === 'active') {
+        record.status = 'revoked';
+        revoked += 1;
+      }
+    }
+    return c.json({ app_id: target.appId, user_id: found.user.userId, revoked_refresh_tokens: revoked });
+  });
+}
+
+/**
+ * The user named by exactly one of `user_id`, `email` or `open_id` (open_id needs `app_id`), in
+ * `tenant_key` when given, else in the app's tenants, else in any tenant.
+ */
+function resolveUser(state: EmulatorState, app: App | undefined, body: Record<string, unknown>): { tenant: Tenant; user: User } {
+  const userId = stringField(body, 'user_id');
+  const email = stringField(body, 'email');
+  const openId = stringField(body, 'open_id');
+  if ([userId, email, openId].filter((value) => value !== undefined).length !== 1) throw controlError('give exactly one of user_id, email or open_id');
+  if (openId !== undefined && app === undefined) throw controlError('open_id is per app: give app_id too');
+  const tenantKey = stringField(body, 'tenant_key');
+  const keys = tenantKey !== undefined ? [tenantKey] : app !== undefined ? [...app.installations.keys()] : [...state.tenants.keys()];
+  for (const key of keys) {
+    const tenant = state.tenants.get(key);
+    if (tenant === undefined) continue;
+    let user: User | undefined;
+    if (userId !== undefined) user = tenant.users.get(userId);
+    else if (email !== undefined) user = tenant.users.get(tenant.usersByEmail.get(email.toLowerCase()) ?? '');
+    else if (openId !== undefined && app !== undefined) user = findUser(app, tenant, 'open_id', openId);
+    if (user !== undefined) return { tenant, user };
+  }
+  throw new FeishuError(404, 404, 'no such user in the tenants searched');
+}
+
+function controlError(message: string): FeishuError {
+  return new FeishuError(400, 400, message);
+}

@@ -1,0 +1,34 @@
+import type { Hono } from 'hono';
+import { errors, FeishuError } from '../../http/feishu-error.ts';
+import type { EmulatorState } from '../../state/emulator-state.ts';
+import { serializeUserInfo } from './serialize-user-info.ts';
+import { userProblem, V1_USER_ERRORS } from './user-problem.ts';
+
+/**
+ * `GET /open-apis/authen/v1/user_info` with a user_access_token (v1 `u-…` or v2 `eyJ…`). Its own
+ * failures are HTTP 200 with 20005 (invalid token) or 20008/20021/20022/20023 (user state), as
+ * the endpoint's docs list them; a missing header and an expired token answer as the gateway
+ * does elsewhere (99991661, 99991677, HTTP 400).
+ */
+export function addUserInfoRoutes(app: Hono, state: EmulatorState): void {
+  app.get('/open-apis/authen/v1/user_info', (c) => {
+    const header = c.req.header('authorization');
+    if (header === undefined || header.trim() === '') throw errors.needToken();
+    const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+    if (token === undefined) throw errors.badTokenFormat();
+    const found = state.tokens.lookup(token);
+    if ('problem' in found && found.problem === 'expired') throw errors.expiredUserToken();
+    const record = 'record' in found && found.record.kind === 'user' ? found.record : undefined;
+    const caller = record === undefined ? undefined : state.apps.get(record.appId);
+    if (record?.tenantKey === undefined || record.userId === undefined || caller === undefined) {
+      throw new FeishuError(200, 20005, 'The user access token passed is invalid. Please check the value');
+    }
+    const user = state.tenants.get(record.tenantKey)?.users.get(record.userId);
+    const problem = userProblem(user);
+    if (user === undefined || problem !== undefined) {
+      const { code, msg } = V1_USER_ERRORS[problem ?? 'missing'];
+      throw new FeishuError(200, code, msg);
+    }
+    return c.json({ code: 0, msg: 'success', data: serializeUserInfo(caller, record.tenantKey, user) });
+  });
+}
