@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { AxiosError } from 'axios';
 import { openIdOf, type App, type Emulator } from '../src/index.ts';
-import { control } from './support/sdk.ts';
+import { control, silentLogger } from './support/sdk.ts';
+
+/** The part of the SDK's (axios) error that carries Feishu's answer. */
+type AxiosError<Data> = { response?: { status: number; data: Data } };
 
 /** HTTP status and Feishu code of a settled SDK call: the body's on success, the AxiosError's body on failure. */
 export async function outcome(call: Promise<unknown>): Promise<{ status: number; code: number | undefined }> {
@@ -73,7 +75,7 @@ export async function eventReceiver(app: App, eventTypes: string[]): Promise<{ u
       },
     ]),
   );
-  const dispatcher = new lark.EventDispatcher({ encryptKey: app.encryptKey ?? '', verificationToken: app.verificationToken, loggerLevel: lark.LoggerLevel.fatal }).register(handlers);
+  const dispatcher = new lark.EventDispatcher({ encryptKey: app.encryptKey ?? '', verificationToken: app.verificationToken, logger: silentLogger }).register(handlers);
   const handle = lark.adaptDefault('/events', dispatcher, { autoChallenge: true });
   const server: Server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

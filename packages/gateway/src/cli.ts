@@ -75,28 +75,30 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       io.stdout(applied.length === 0 ? 'Database is up to date.\n' : `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
       return 0;
     }
+    // Handlers go in before start-up begins: a SIGTERM that arrives while the gateway is still
+    // starting (or in the instant after it logged "listening") must stop it cleanly, not kill it.
+    // The hard limit starts with the signal, so even a start-up stuck retrying the database ends
+    // within 10 s.
+    let signalled: (signal: NodeJS.Signals) => void = () => {};
+    const signal = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+    const onSignal = (received: NodeJS.Signals) => {
+      setTimeout(() => {
+        logger.error('graceful stop took too long; exiting');
+        process.exit(1);
+      }, forcedExitAfterMs).unref();
+      signalled(received);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
     const gateway = await startGateway(config, logger);
-    return await new Promise<number>((resolve) => {
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'signal received');
-        setTimeout(() => {
-          logger.error('graceful stop took too long; exiting');
-          resolve(1);
-        }, forcedExitAfterMs).unref();
-        gateway.stop().then(
-          () => resolve(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            resolve(1);
-          },
-        );
-      };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-    });
+    logger.info({ signal: await signal }, 'signal received');
+    try {
+      await gateway.stop();
+      return 0;
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      return 1;
+    }
   } catch (error) {
     // Expected start-up failures (database unreachable, port in use, wrong key) are one clear line.
     if (isGatewayError(error)) {

@@ -73,6 +73,19 @@ describe('feishu-gateway start on PostgreSQL', () => {
     }
   }, 120_000);
 
+  it('ends within 10 s when SIGTERM arrives while start-up is still retrying the database', async () => {
+    const gateway = spawnGateway(['start'], {
+      DATABASE_URL: 'postgres://gateway@127.0.0.1:1/gateway',
+      GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'),
+      DATABASE_STARTUP_TIMEOUT_SECONDS: '120',
+      PORT: '0',
+    });
+    await gateway.waitForLine(/not reachable yet/);
+    const stopped = await stopWithSigterm(gateway);
+    expect(stopped.ms).toBeLessThan(10_000);
+    expect(stopped.code).toBe(1);
+  }, 30_000);
+
   it('exits 1 with one line naming the host when PostgreSQL stays unreachable', async () => {
     const gateway = spawnGateway(['start'], {
       DATABASE_URL: 'postgres://gateway:canary-db-password@127.0.0.1:1/gateway',

@@ -1,10 +1,21 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 // Feishu's event encryption (platform doc §3.2): AES-256-CBC with PKCS#7 padding, the key is
 // SHA-256 of the Encrypt Key, a random 16-byte IV travels in front of the ciphertext, and the
 // whole is base64. Node's ciphers pad with PKCS#7 by default.
 
-const keyOf = (encryptKey: string) => createHash('sha256').update(encryptKey, 'utf8').digest();
+// Deriving the key object costs more than encrypting a small event, and an emulator has a handful
+// of Encrypt Keys, so derived keys are remembered (a bounded, pure memo).
+const derivedKeys = new Map<string, KeyObject>();
+function keyOf(encryptKey: string): KeyObject {
+  let key = derivedKeys.get(encryptKey);
+  if (key === undefined) {
+    if (derivedKeys.size >= 256) derivedKeys.clear();
+    key = createSecretKey(createHash('sha256').update(encryptKey, 'utf8').digest());
+    derivedKeys.set(encryptKey, key);
+  }
+  return key;
+}
 
 /**
  * Encrypts an event body for an app that has an Encrypt Key.

@@ -48,7 +48,10 @@ export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus
   app.onError((error, c) => {
     const logId = c.res.headers.get('x-tt-logid') ?? state.logId();
     if (error instanceof FeishuError) {
-      return c.json({ code: error.code, msg: error.message, ...error.extra, error: { log_id: logId } }, error.status as 400);
+      // Details such as `field_violations` belong inside `error`, beside the log id.
+      const { error: details, ...topLevel } = error.extra;
+      const nested = typeof details === 'object' && details !== null ? details : {};
+      return c.json({ code: error.code, msg: error.message, ...topLevel, error: { ...nested, log_id: logId } }, error.status as 400);
     }
     process.stderr.write(`feishu-emulator: internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}\n`);
     return c.json({ code: 2200, msg: 'Internal Error', error: { log_id: logId } }, 500);

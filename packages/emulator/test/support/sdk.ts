@@ -18,6 +18,12 @@ export function memoryCache(): lark.Cache & { entries: Map<string, unknown> } {
   };
 }
 
+/**
+ * A logger that drops everything. `LoggerLevel.fatal` is 0, which the SDK reads as "unset" and
+ * replaces with `info`, so quiet tests need a logger of their own.
+ */
+export const silentLogger: lark.Logger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
+
 /** An official SDK client pointed at the emulator for `appId`. */
 export function sdkClient(emulator: Emulator, app: { appId: string; appSecret: string; type?: 'self_built' | 'store' }, cache = memoryCache()): lark.Client {
   return new lark.Client({
@@ -26,7 +32,7 @@ export function sdkClient(emulator: Emulator, app: { appId: string; appSecret: s
     domain: emulator.url,
     appType: app.type === 'store' ? lark.AppType.ISV : lark.AppType.SelfBuild,
     cache,
-    loggerLevel: lark.LoggerLevel.fatal,
+    logger: silentLogger,
   });
 }
 
