@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { FeishuError } from '../http/feishu-error.ts';
 import { readJson, stringField } from '../http/read-json.ts';
+import { revokeUserGrants } from '../open-apis/authen/revoke-user-grants.ts';
 import { oauthStoreOf } from '../open-apis/authen/oauth-store.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { findUser, openIdOf } from '../state/ids.ts';
@@ -40,14 +41,7 @@ export function addOAuthControlRoutes(app: Hono, state: EmulatorState): void {
     const target = state.apps.get(stringField(body, 'app_id') ?? '');
     if (target === undefined) throw controlError('app_id must name an existing app');
     const found = resolveUser(state, target, body);
-    state.tokens.revokeUserTokens(target.appId, found.user.userId);
-    let revoked = 0;
-    for (const record of oauthStoreOf(state).refreshTokens.values()) {
-      if (record.appId === target.appId && record.tenantKey === found.tenant.tenantKey && record.userId === found.user.userId && record.status === 'active') {
-        record.status = 'revoked';
-        revoked += 1;
-      }
-    }
+    const revoked = revokeUserGrants(state, found.tenant.tenantKey, found.user.userId, target.appId);
     return c.json({ app_id: target.appId, user_id: found.user.userId, revoked_refresh_tokens: revoked });
   });
 }
