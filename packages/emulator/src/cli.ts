@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { MAX_GENERATED } from './control/control-routes.ts';
 import { createEmulator } from './create-emulator.ts';
 
 const usage = `Usage: feishu-emulator start [options]
@@ -54,8 +55,9 @@ export async function runEmulatorCli(argv: readonly string[]): Promise<number | 
     const text = values[key];
     if (text === undefined) continue;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) {
-      process.stderr.write(`feishu-emulator: --${key} must be a non-negative number, got "${text}"\n`);
+    const whole = key !== 'time-scale' && key !== 'rate-limit-multiplier';
+    if (!Number.isFinite(value) || value < 0 || (whole && (!Number.isInteger(value) || value > MAX_GENERATED)) || (key === 'port' && value > 65_535)) {
+      process.stderr.write(`feishu-emulator: --${key} must be a ${whole ? `whole number from 0 to ${key === 'port' ? 65_535 : MAX_GENERATED}` : 'non-negative number'}, got "${text}"\n`);
       return 2;
     }
     numbers[key] = value;

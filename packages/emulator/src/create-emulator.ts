@@ -34,13 +34,15 @@ export type Emulator = {
  */
 export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<Emulator> {
   const state = createEmulatorState(options);
+  // Reset rebuilds from the options given at start, not from settings changed since.
+  const initialOptions = state.options;
   const bus = createEventBus(state);
   const deliverTicket = (app: App, ticket: string) => bus.deliverAppTicket(app, ticket);
   const hooks = {
     reset() {
       bus.stop();
       state.clock.stop();
-      Object.assign(state, createEmulatorState(state.options));
+      Object.assign(state, createEmulatorState(initialOptions));
       scheduleAppTickets(state, deliverTicket);
     },
     resendAppTicket: (app: App) => issueAppTicket(state, app, deliverTicket),
@@ -69,7 +71,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
       return found;
     },
     async close() {
-      bus.stop();
+      bus.close();
       state.clock.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -52,11 +52,11 @@ describe('auth v3 tokens', () => {
     expect(body['app_access_token']).toBe(body['tenant_access_token']);
   });
 
-  it('refuses a wrong secret with 10014 and an unknown app with 10003', async () => {
+  it('refuses a wrong secret with 10015 and an unknown app with 10003', async () => {
     emulator = await createEmulator({ seed: 4 });
     const { appId } = emulator.defaultApp();
     const wrong = await openApi(emulator, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: 'nope' } });
-    expect(wrong.body).toMatchObject({ code: 10014, msg: 'app secret invalid' });
+    expect(wrong.body).toMatchObject({ code: 10015, msg: 'app secret invalid' });
     expect(wrong.body).not.toHaveProperty('tenant_access_token');
     const unknown = await openApi(emulator, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: 'cli_0000000000000000', app_secret: 'x' } });
     expect(unknown.body['code']).toBe(10003);

@@ -1,3 +1,5 @@
+import { createTimerHeap, type Timer } from './timer-heap.ts';
+
 /**
  * The emulator's clock. Emulated time runs `timeScale` times faster than real time and can be
  * advanced at will (`POST /_emulator/clock/advance`), so hour-long rules (token lifetimes, the
@@ -15,34 +17,45 @@ export type Clock = {
   stop(): void;
 };
 
-type Timer = { at: number; seq: number; task: () => void; cancelled: boolean };
-
-export function createClock(options: { timeScale?: number; start?: number } = {}): Clock {
+export function createClock(options: { timeScale?: number; start?: number; onError?: (error: unknown) => void } = {}): Clock {
   const timeScale = options.timeScale ?? 1;
   const realStart = Date.now();
   const emulatedStart = options.start ?? realStart;
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`feishu-emulator: timer task failed: ${String(error)}\n`));
+  const timers = createTimerHeap();
   let offset = 0;
   let seq = 0;
-  let timers: Timer[] = [];
   let handle: NodeJS.Timeout | undefined;
+  let armedFor = Number.POSITIVE_INFINITY;
+  let stopped = false;
 
   const now = () => Math.floor(emulatedStart + (Date.now() - realStart) * timeScale + offset);
 
   const runDue = () => {
-    const current = now();
-    const due = timers.filter((timer) => !timer.cancelled && timer.at <= current).sort((a, b) => a.at - b.at || a.seq - b.seq);
-    timers = timers.filter((timer) => !timer.cancelled && timer.at > current);
-    for (const timer of due) timer.task();
-    schedule();
+    armedFor = Number.POSITIVE_INFINITY;
+    handle = undefined;
+    for (let next = timers.peek(); next !== undefined && (next.cancelled || next.at <= now()); next = timers.peek()) {
+      timers.pop();
+      if (next.cancelled) continue;
+      // One failing task must neither drop the others nor, from a bare timer, crash the process.
+      try {
+        next.task();
+      } catch (error) {
+        onError(error);
+      }
+    }
+    arm();
   };
 
-  // One real timer, aimed at the earliest emulated deadline converted back to real time.
-  const schedule = () => {
+  // One real timer, aimed at the earliest emulated deadline converted back to real time; it is
+  // re-aimed only when an earlier deadline arrives.
+  const arm = () => {
+    if (stopped) return;
+    const next = timers.peek();
+    if (next === undefined || next.at >= armedFor) return;
     if (handle !== undefined) clearTimeout(handle);
-    handle = undefined;
-    const next = timers.reduce((earliest, timer) => Math.min(earliest, timer.at), Number.POSITIVE_INFINITY);
-    if (next === Number.POSITIVE_INFINITY) return;
-    const realDelay = Math.max(0, Math.min((next - now()) / timeScale, 2_147_000_000));
+    armedFor = next.at;
+    const realDelay = Math.max(0, Math.min((next.at - now()) / timeScale, 2_147_000_000));
     handle = setTimeout(runDue, realDelay);
     handle.unref();
   };
@@ -53,7 +66,7 @@ export function createClock(options: { timeScale?: number; start?: number } = {}
     at(at, task) {
       const timer: Timer = { at, seq: (seq += 1), task, cancelled: false };
       timers.push(timer);
-      schedule();
+      arm();
       return {
         cancel: () => {
           timer.cancelled = true;
@@ -65,8 +78,9 @@ export function createClock(options: { timeScale?: number; start?: number } = {}
       runDue();
     },
     stop() {
+      stopped = true;
       if (handle !== undefined) clearTimeout(handle);
-      timers = [];
+      timers.clear();
     },
   };
 }

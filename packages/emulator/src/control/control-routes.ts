@@ -45,10 +45,13 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.patch('/_emulator/apps/:app_id', async (c) => {
     const target = findApp(state, c);
     const body = await readJson(c);
-    const text = (key: string) => (typeof body[key] === 'string' ? (body[key]) : body[key] === null ? undefined : undefined);
+    const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
     if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
     if ('card_request_url' in body) target.cardRequestUrl = text('card_request_url');
-    if ('encrypt_key' in body) target.encryptKey = text('encrypt_key');
+    if ('encrypt_key' in body) {
+      if (body['encrypt_key'] !== null && typeof body['encrypt_key'] !== 'string') throw controlError('encrypt_key must be a string, or null for none');
+      target.encryptKey = text('encrypt_key');
+    }
     if (typeof body['verification_token'] === 'string') target.verificationToken = body['verification_token'];
     if (Array.isArray(body['redirect_urls'])) target.redirectUrls = (body['redirect_urls'] as unknown[]).map(String);
     if (Array.isArray(body['subscribed_events'])) target.subscribedEvents = new Set((body['subscribed_events'] as unknown[]).map(String));
@@ -84,7 +87,11 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
 
   app.post('/_emulator/tenants', async (c) => {
     const body = await readJson(c);
-    const number = (key: string, fallback: number) => (typeof body[key] === 'number' ? (body[key]) : fallback);
+    const number = (key: string, fallback: number) => {
+      const value = body[key] ?? fallback;
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_GENERATED) throw controlError(`${key} must be a whole number from 0 to ${MAX_GENERATED}`);
+      return value as number;
+    };
     const tenantKey = state.random.hex(16);
     const tenant = generateOrg({
       random: state.random,
@@ -104,7 +111,9 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.post('/_emulator/clock/advance', async (c) => {
     const body = await readJson(c);
     const ms = typeof body['ms'] === 'number' ? body['ms'] : typeof body['seconds'] === 'number' ? body['seconds'] * 1000 : undefined;
-    if (ms === undefined || ms < 0) throw controlError('give ms or seconds, a non-negative number');
+    // Ten years is far beyond any Feishu schedule (6 h retries, 365-day refresh limit) and keeps
+    // emulated dates representable.
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) throw controlError('give ms or seconds: a non-negative number, at most ten years');
     state.clock.advance(ms);
     return c.json({ now: state.clock.now() });
   });
@@ -120,6 +129,10 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     return c.json({ default_app_id: state.defaultAppId, default_tenant_key: state.defaultTenantKey });
   });
 }
+
+const MAX_ADVANCE_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+/** Far above the 100,000-person benchmark org, below what would exhaust memory. */
+export const MAX_GENERATED = 1_000_000;
 
 function controlError(message: string): FeishuError {
   return new FeishuError(400, 400, message);

@@ -20,6 +20,9 @@ export const CONNECT_TIMEOUT_MS = 2_000;
  * events for every app that is installed in the tenant, subscribed to the type, and (for contact
  * events) allowed to see the entity, and delivers them in the app's mode (HTTP push for now).
  */
+/** Events kept for an app in long-connection mode until a transport takes them. */
+const MAX_PENDING_PER_APP = 10_000;
+
 export type EventBus = {
   /**
    * Emits `eventType` in `tenantKey`. `build` makes the `event` body for one app (ids differ per
@@ -39,6 +42,8 @@ export type EventBus = {
   takePending(appId: string): Record<string, unknown>[];
   /** Cancels scheduled retries and held events and forgets deliveries and faults; the bus stays usable. */
   stop(): void;
+  /** Stops, and releases the keep-alive connections to receivers. */
+  close(): void;
 };
 
 type Push = { eventId: string; eventType: string; appId: string; tenantKey: string | undefined; payload: Record<string, unknown> };
@@ -121,6 +126,8 @@ export function createEventBus(state: EmulatorState): EventBus {
     if (app.eventMode === 'websocket') {
       const queue = pending.get(app.appId) ?? [];
       pending.set(app.appId, queue);
+      // Nothing drains this until the long-connection transport exists; keep the newest only.
+      if (queue.length >= MAX_PENDING_PER_APP) queue.shift();
       queue.push(push);
       record(push, { attempt: 0, status: 'pending', time: state.clock.now() });
       return;
@@ -165,6 +172,11 @@ export function createEventBus(state: EmulatorState): EventBus {
       const queue = pending.get(appId) ?? [];
       pending.delete(appId);
       return queue.map((push) => push.payload);
+    },
+    close() {
+      this.stop();
+      agents.http.destroy();
+      agents.https.destroy();
     },
     stop() {
       generation += 1;

@@ -18,7 +18,8 @@ export function faultMiddleware(state: EmulatorState): MiddlewareHandler {
     const appId = candidates.some((rule) => rule.appId !== undefined) ? await callingApp(state, c) : undefined;
     const { latencyMs, failure } = store.decide(candidates, appId);
     // Latency is wall-clock: it is what the client waits, whatever the emulated time scale.
-    if (latencyMs > 0) await sleep(latencyMs);
+    // Unreferenced: an injected delay must not keep a closed emulator's process alive.
+    if (latencyMs > 0) await sleep(latencyMs, undefined, { ref: false });
     if (failure === undefined) return next();
     return fail(state, c, failure);
   };
@@ -49,7 +50,11 @@ function fail(state: EmulatorState, c: Context, rule: FaultRule): Response {
   // Without a code: 429 is the gateway's throttle, 5xx Feishu's generic internal error (retryable).
   const code = rule.code ?? (status === 429 ? 99991400 : status >= 500 ? 2200 : 9499);
   const msg = rule.msg ?? KNOWN_MESSAGES[code] ?? `injected fault ${rule.id}`;
-  if (status === 429 || code === 99991400) c.header('x-ogw-ratelimit-reset', '1');
+  if (status === 429 || code === 99991400) {
+    // The same pair of headers a real throttle carries (the tier-4 per-second window).
+    c.header('x-ogw-ratelimit-limit', '50');
+    c.header('x-ogw-ratelimit-reset', '1');
+  }
   const logId = c.res.headers.get('x-tt-logid') ?? state.logId();
   return c.json({ code, msg, error: { log_id: logId } }, status as 400);
 }

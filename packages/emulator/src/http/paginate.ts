@@ -12,7 +12,7 @@ export function paginate<T>(
   query: { pageSize: string | undefined; pageToken: string | undefined; defaultSize: number; maxSize: number; scope: string },
   codes: { invalidSize: number; invalidToken: number } = { invalidSize: 40011, invalidToken: 40012 },
 ): Page<T> {
-  const size = query.pageSize === undefined || query.pageSize === '' ? query.defaultSize : Number(query.pageSize);
+  const size = query.pageSize === undefined || query.pageSize === '' ? query.defaultSize : /^\d{1,4}$/.test(query.pageSize) ? Number(query.pageSize) : Number.NaN;
   if (!Number.isInteger(size) || size < 1 || size > query.maxSize) {
     throw new FeishuError(400, codes.invalidSize, `page size invalid: must be 1-${query.maxSize}`);
   }
@@ -35,7 +35,8 @@ function encodeToken(token: { o: number; s: string }): string {
 function decodeToken(text: string): { o: number; s: string } | undefined {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as { o?: unknown }).o === 'number' && typeof (value as { s?: unknown }).s === 'string') {
+    const offset = (value as { o?: unknown } | null)?.o;
+    if (typeof value === 'object' && value !== null && Number.isSafeInteger(offset) && (offset as number) >= 0 && typeof (value as { s?: unknown }).s === 'string') {
       return value as { o: number; s: string };
     }
   } catch {

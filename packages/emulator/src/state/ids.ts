@@ -23,9 +23,11 @@ export function userIdAs(app: App, tenantKey: string, user: User, idType: UserId
   return openIdOf(app, tenantKey, user.userId);
 }
 
-// Reverse indexes (open_id → user_id) per app and tenant, built on first use and rebuilt when
-// the tenant has gained users since.
-const openIdIndexes = new WeakMap<App, Map<string, Map<string, string>>>();
+// Reverse indexes (open_id → user_id) per app and tenant. Users are never removed from
+// `tenant.users` (deletion is a flag) and a Map keeps insertion order, so an index only needs the
+// users added since it was last brought up to date — no rehashing of the whole tenant per hire.
+type OpenIdIndex = { readonly byOpenId: Map<string, string>; indexed: number };
+const openIdIndexes = new WeakMap<App, Map<string, OpenIdIndex>>();
 
 /** Finds a user of `tenant` by an id of any family, as `app` knows it. Deleted users are returned too. */
 export function findUser(app: App, tenant: Tenant, idType: UserIdType, id: string): User | undefined {
@@ -34,18 +36,22 @@ export function findUser(app: App, tenant: Tenant, idType: UserIdType, id: strin
     const userId = tenant.usersByUnionId.get(id);
     return userId === undefined ? undefined : tenant.users.get(userId);
   }
-  const userId = openIdIndex(app, tenant).get(id);
+  const userId = openIdIndex(app, tenant).byOpenId.get(id);
   return userId === undefined ? undefined : tenant.users.get(userId);
 }
 
-function openIdIndex(app: App, tenant: Tenant): Map<string, string> {
+function openIdIndex(app: App, tenant: Tenant): OpenIdIndex {
   let byTenant = openIdIndexes.get(app);
-  if (byTenant === undefined) openIdIndexes.set(app, (byTenant = new Map<string, Map<string, string>>()));
+  if (byTenant === undefined) openIdIndexes.set(app, (byTenant = new Map<string, OpenIdIndex>()));
   let index = byTenant.get(tenant.tenantKey);
-  if (index === undefined || index.size < tenant.users.size) {
-    index = new Map();
-    for (const userId of tenant.users.keys()) index.set(openIdOf(app, tenant.tenantKey, userId), userId);
-    byTenant.set(tenant.tenantKey, index);
+  if (index === undefined) byTenant.set(tenant.tenantKey, (index = { byOpenId: new Map(), indexed: 0 }));
+  if (index.indexed < tenant.users.size) {
+    let position = 0;
+    for (const userId of tenant.users.keys()) {
+      if (position >= index.indexed) index.byOpenId.set(openIdOf(app, tenant.tenantKey, userId), userId);
+      position += 1;
+    }
+    index.indexed = tenant.users.size;
   }
   return index;
 }

@@ -15,7 +15,8 @@ export function addAuthRoutes(app: Hono, state: EmulatorState, hooks: { resendAp
     if (appId === undefined || appId === '' || appSecret === undefined || appSecret === '') throw new FeishuError(200, 10003, 'invalid param');
     const found = state.apps.get(appId);
     if (found === undefined) throw new FeishuError(200, 10003, 'invalid param: app_id not found');
-    if (found.appSecret !== appSecret) throw new FeishuError(200, 10014, 'app secret invalid');
+    // The platform's error table (docs §1.3, §11): 10015 is the wrong secret, 10014 "app unauthorized".
+    if (found.appSecret !== appSecret) throw new FeishuError(200, 10015, 'app secret invalid');
     return found;
   };
 

@@ -50,7 +50,12 @@ export function addAuthorizeRoutes(app: Hono, state: EmulatorState): void {
   app.get('/open-apis/authen/v1/index', authorize);
 
   app.post(LOGIN_PATH, async (c) => {
-    const form = await c.req.parseBody();
+    let form: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      return refuse(c, { code: 20001, message: 'The sign-in form could not be read; start again from the app.' });
+    }
     const field = (name: string) => (typeof form[name] === 'string' ? form[name] : undefined);
     const store = oauthStoreOf(state);
     const pending = store.pending.get(field('request_id') ?? '');

@@ -104,8 +104,12 @@ function authenticateClient(state: EmulatorState, c: Context, body: Fields): App
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon === -1) throw oauthErrors.malformed('Basic credentials must be client_id:client_secret.');
-    clientId = decodeURIComponent(decoded.slice(0, colon));
-    clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    try {
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    } catch {
+      throw oauthErrors.malformed('Basic credentials are not valid percent-encoding.');
+    }
   }
   if (clientId === undefined || clientId === '') throw oauthErrors.missingParameter('client_id');
   if (clientSecret === undefined || clientSecret === '') throw oauthErrors.missingParameter('client_secret');

@@ -26,9 +26,9 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const requested = c.req.queries('department_ids') ?? [];
     if (requested.length === 0 || requested.length > 50) throw paramError('department_ids: 1 to 50 ids');
     const items = requested.flatMap((id) => {
+      // Like users/batch: what the app may not see is left out rather than failing the batch.
       const department = findDepartment(tenant, id, ids.departmentIdType);
-      if (department === undefined || department.deleted) return [];
-      assertDepartmentVisible(self, tenant, department);
+      if (department === undefined || department.deleted || !departmentInScope(self, tenant, department.openDepartmentId)) return [];
       return [serializeDepartment(self, tenant, department, ids)];
     });
     return ok(c, { items });
@@ -126,7 +126,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const id = c.req.param('user_id');
     const user = findUser(self, tenant, ids.userIdType, id);
     if (user === undefined || user.deleted) throw new FeishuError(400, 41050, 'no user authority error: user not found');
-    if (!userInScope(self, tenant, user)) throw new FeishuError(403, 41050, 'no user authority error: user is outside the app\'s contact scope');
+    if (!userInScope(self, tenant, user)) throw new FeishuError(403, 40004, 'no dept authority error: the user is outside the app\'s contact scope');
     return ok(c, { user: serializeUser(self, tenant, user, ids) });
   });
 
