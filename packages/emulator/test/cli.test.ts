@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.ts';
 
 const cliPath = new URL('../src/cli.ts', import.meta.url).pathname;
 
@@ -10,8 +11,8 @@ describe('feishu-emulator command line', () => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = once(child, 'exit');
-    const deadline = Date.now() + 20_000;
-    while (!out.includes('Default app:') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Also stop waiting if it exits early: the assertions below then show what it printed.
+    await eventually(() => out.includes('Default app:') || child.exitCode !== null, 20_000);
 
     const url = /Feishu emulator listening on (http:\/\/\S+)/.exec(out)?.[1];
     const appId = /FEISHU_APP_ID=(cli_[0-9a-f]{16})/.exec(out)?.[1];

@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, openIdOf, type Emulator } from '../src/index.ts';
 import type { Tenant, User } from '../src/state/types.ts';
+import { outcome } from './support/outcome.ts';
 import { control, openApi, sdkClient } from './support/sdk.ts';
-
-type AxiosLike = { response?: { status: number; data: { code: number } } };
-
-async function feishuError(promise: Promise<unknown>): Promise<{ status: number | undefined; code: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { response } = error as AxiosLike;
-    return { status: response?.status, code: response?.data.code };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('contact v3 through the official SDK', () => {
   let emulator: Emulator;
@@ -50,7 +39,7 @@ describe('contact v3 through the official SDK', () => {
   it('refuses recursion on a department too big to recurse with 43010', async () => {
     await control(emulator, 'PATCH', '/_emulator/settings', { max_recursive_departments: 5 });
     try {
-      expect(await feishuError(client.contact.v3.department.children({ path: { department_id: '0' }, params: { fetch_child: true } }))).toEqual({ status: 400, code: 43010 });
+      expect(await outcome(client.contact.v3.department.children({ path: { department_id: '0' }, params: { fetch_child: true } }))).toEqual({ status: 400, code: 43010 });
     } finally {
       await control(emulator, 'PATCH', '/_emulator/settings', { max_recursive_departments: 1_000 });
     }
@@ -71,11 +60,11 @@ describe('contact v3 through the official SDK', () => {
   });
 
   it('rejects a page size above 50 with 40011 and a foreign page token with 40012', async () => {
-    expect(await feishuError(client.contact.v3.user.findByDepartment({ params: { department_id: '0', page_size: 51 } }))).toEqual({ status: 400, code: 40011 });
+    expect(await outcome(client.contact.v3.user.findByDepartment({ params: { department_id: '0', page_size: 51 } }))).toEqual({ status: 400, code: 40011 });
     const first = await client.contact.v3.department.children({ path: { department_id: '0' }, params: { page_size: 1 } });
     const token = first.data?.page_token;
     expect(first.data?.has_more).toBe(true);
-    expect(await feishuError(client.contact.v3.user.findByDepartment({ params: { department_id: '0', page_token: token! } }))).toEqual({ status: 400, code: 40012 });
+    expect(await outcome(client.contact.v3.user.findByDepartment({ params: { department_id: '0', page_token: token! } }))).toEqual({ status: 400, code: 40012 });
   });
 
   it('finds a user by open_id, union_id and user_id, with the fields the scopes allow', async () => {
@@ -165,8 +154,8 @@ describe('contact v3 through the official SDK', () => {
     const outside = [...tenant.departments.values()].find((department) => department.parentId === '0' && department !== granted)!;
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { contact_scope: { departments: [granted.openDepartmentId], users: [] } });
     try {
-      expect(await feishuError(client.contact.v3.department.get({ path: { department_id: outside.openDepartmentId } }))).toEqual({ status: 403, code: 40004 });
-      expect(await feishuError(client.contact.v3.department.children({ path: { department_id: '0' } }))).toEqual({ status: 403, code: 40004 });
+      expect(await outcome(client.contact.v3.department.get({ path: { department_id: outside.openDepartmentId } }))).toEqual({ status: 403, code: 40004 });
+      expect(await outcome(client.contact.v3.department.children({ path: { department_id: '0' } }))).toEqual({ status: 403, code: 40004 });
       const child = await client.contact.v3.department.children({ path: { department_id: granted.openDepartmentId } });
       expect(child.data?.items?.length).toBeGreaterThan(0);
       const scopes = await client.contact.v3.scope.list({ params: {} });
@@ -186,7 +175,7 @@ describe('contact v3 through the official SDK', () => {
     const allScopes = [...app.scopes];
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { scopes: ['im:message'] });
     try {
-      expect(await feishuError(client.contact.v3.user.get({ path: { user_id: openId(activeUsers()[0]!) } }))).toEqual({ status: 400, code: 99991672 });
+      expect(await outcome(client.contact.v3.user.get({ path: { user_id: openId(activeUsers()[0]!) } }))).toEqual({ status: 400, code: 99991672 });
     } finally {
       await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { scopes: allScopes });
     }

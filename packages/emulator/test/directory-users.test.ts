@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { eventually, hire, sdkReceiver, subscribe, type AppSettings, type Received, type Receiver } from './events-support.ts';
+import { hire, subscribe, type AppSettings } from './events-support.ts';
+import { eventually } from './support/eventually.ts';
+import { sdkReceiver, type Received } from './support/sdk-receiver.ts';
+import type { Receiver } from './support/serve.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 const userEvents = ['contact.user.created_v3', 'contact.user.updated_v3', 'contact.user.deleted_v3'];
@@ -68,8 +71,11 @@ describe('directory changes to people, and their contact events', () => {
     const { scopes } = await control<{ scopes: string[] }>(emulator!, 'GET', `/_emulator/apps/${app.app_id}`);
     await control(emulator!, 'PATCH', `/_emulator/apps/${app.app_id}`, { scopes: scopes.filter((scope) => scope !== 'contact:user.phone:readonly') });
     await control(emulator!, 'PATCH', `/_emulator/directory/users/${hired.user_id}`, { mobile: '+8613900000009' });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(receiver.received).toHaveLength(4);
+    // A visible change after the invisible one: once its event is in, an event for the mobile
+    // change, had one been sent, would be in too.
+    await control(emulator!, 'PATCH', `/_emulator/directory/users/${hired.user_id}`, { name: 'Marker' });
+    await eventually(() => receiver.received.some((event) => (event.data['object'] as { name?: string }).name === 'Marker'));
+    expect(receiver.received.slice(4).map((event) => event.data['old_object'])).toEqual([{ name: 'After' }]);
   });
 
   it('moves a person between departments', async () => {
@@ -99,8 +105,10 @@ describe('directory changes to people, and their contact events', () => {
     expect((await call('PATCH', `/_emulator/directory/users/${hired.user_id}`, { name: 'x' })).status).toBe(409);
     expect((await call('DELETE', `/_emulator/directory/users/${hired.user_id}`)).status).toBe(200);
     expect((await call('GET', `/_emulator/directory/users/${hired.user_id}`)).status).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(receiver.received).toHaveLength(2);
+    // The next hire is a marker: once it is announced, an event for the deletion would be in too.
+    const marker = await hire(emulator!, { name: 'Marker' });
+    await eventually(() => receiver.received.some((event) => (event.data['object'] as { user_id?: string }).user_id === marker.user_id));
+    expect(receiver.received.map((event) => event.type)).toEqual(['contact.user.created_v3', 'contact.user.deleted_v3', 'contact.user.created_v3']);
   });
 
   it('tells only the apps whose contact scope covers the person, each with its own open_id', async () => {
@@ -112,13 +120,14 @@ describe('directory changes to people, and their contact events', () => {
     const narrowReceiver = await listen(narrow);
 
     await hire(emulator!, { name: 'Out', department_ids: [outside.open_department_id] });
+    // 'In' is hired after 'Out', so once the narrow app has heard of 'In', it would have heard of 'Out' too.
     const hiredIn = await hire(emulator!, { name: 'In', department_ids: [inside.open_department_id] });
     await nth(receiver, 1);
-    const seen = await nth(narrowReceiver, 0);
-    expect((seen.data['object'] as { name: string; open_id: string }).open_id).toBe(hiredIn.open_ids[narrow.app_id]);
+    const objectOf = (event: Received) => event.data['object'] as { name: string; open_id: string };
+    const seen = await eventually(() => narrowReceiver.received.find((event) => objectOf(event).name === 'In'));
+    expect(objectOf(seen).open_id).toBe(hiredIn.open_ids[narrow.app_id]);
     expect(hiredIn.open_ids[narrow.app_id]).not.toBe(hiredIn.open_ids[app.app_id]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(narrowReceiver.received).toHaveLength(1);
+    expect(narrowReceiver.received.map((event) => objectOf(event).name)).toEqual(['In']);
   });
 
   it('refuses bad hires: no name, unknown department, an email already used', async () => {

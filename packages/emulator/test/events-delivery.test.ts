@@ -3,7 +3,10 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decryptEvent, signRequest } from '../src/events/event-crypto.ts';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { attemptsReach, eventually, hire, rawReceiver, sdkReceiver, serve, subscribe, type AppSettings, type Receiver } from './events-support.ts';
+import { attemptsReach, hire, rawReceiver, subscribe, type AppSettings } from './events-support.ts';
+import { eventually } from './support/eventually.ts';
+import { sdkReceiver } from './support/sdk-receiver.ts';
+import { serve, type Receiver } from './support/serve.ts';
 import { control, openApi, sdkClient } from './support/sdk.ts';
 
 describe('event push over HTTP', () => {
@@ -57,7 +60,7 @@ describe('event push over HTTP', () => {
     receivers.push(receiver);
     await subscribe(emulator, app.app_id, receiver.url, ['contact.user.created_v3']);
     await hire(emulator, { name: 'Compact' });
-    await eventually(() => (receiver.requests.length >= 2 ? true : undefined));
+    await eventually(() => receiver.requests.length >= 2);
 
     const [handshake, push] = receiver.requests;
     expect(handshake?.headers['x-lark-signature']).toBeUndefined();

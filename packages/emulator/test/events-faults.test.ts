@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { attemptsReach, deliveries, eventually, hire, sdkReceiver, subscribe, type AppSettings, type Receiver } from './events-support.ts';
+import { attemptsReach, deliveries, hire, subscribe, type AppSettings } from './events-support.ts';
+import { eventually } from './support/eventually.ts';
+import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control } from './support/sdk.ts';
+import type { Receiver } from './support/serve.ts';
 
 describe('event delivery faults', () => {
   let emulator: Emulator | undefined;
@@ -12,14 +15,29 @@ describe('event delivery faults', () => {
     emulator = undefined;
   });
 
+  const listen = async (app: AppSettings) => {
+    const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
+    receivers.push(receiver);
+    expect((await subscribe(emulator!, app.app_id, receiver.url, ['contact.user.created_v3'])).url_verification?.ok).toBe(true);
+    return receiver;
+  };
   const setUp = async (seed: number) => {
     emulator = await createEmulator({ seed, users: 5 });
     const app = await control<AppSettings>(emulator, 'GET', `/_emulator/apps/${emulator.defaultApp().appId}`);
-    const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
-    await subscribe(emulator, app.app_id, receiver.url, ['contact.user.created_v3']);
-    return { app, receiver, names: () => receiver.received.map((event) => (event.data['object'] as { name: string }).name) };
+    const receiver = await listen(app);
+    return { app, receiver, names: () => receiver.received.map((event) => nameOf(event.data)) };
   };
+  /**
+   * A second app, subscribed to the same events and free of faults (its own empty settings win
+   * over global ones). Its pushes leave together with the first app's, so once it has received
+   * an event, an unheld push of that event to the first app would have arrived as well.
+   */
+  const markerApp = async () => {
+    const marker = await control<AppSettings>(emulator!, 'POST', '/_emulator/apps', { type: 'self_built', name: 'Marker' });
+    await control(emulator!, 'POST', '/_emulator/event-faults', { app_id: marker.app_id });
+    return { marker, receiver: await listen(marker) };
+  };
+  const nameOf = (data: Record<string, unknown>) => (data['object'] as { name: string }).name;
   const advance = (ms: number) => control(emulator!, 'POST', '/_emulator/clock/advance', { ms });
 
   it('sends every event twice with the same event_id under duplicate_rate 1', async () => {
@@ -31,32 +49,44 @@ describe('event delivery faults', () => {
       [1, false, 'delivered'],
       [1, true, 'delivered'],
     ]);
-    await eventually(() => (receiver.received.length === 2 ? true : undefined));
+    await eventually(() => receiver.received.length === 2);
     expect(receiver.received[0]?.data['event_id']).toBe(receiver.received[1]?.data['event_id']);
     expect(receiver.received[0]?.data['event_id']).toBe(attempts[0]?.event_id);
   });
 
   it('holds events for the shuffle window and delivers them in another order', async () => {
-    const { app, names } = await setUp(32);
+    const { app, receiver, names } = await setUp(32);
     await control(emulator!, 'POST', '/_emulator/event-faults', { shuffle: true, shuffle_window_ms: 60_000 });
+    const { receiver: markerReceiver } = await markerApp();
     const hired = ['A', 'B', 'C', 'D', 'E', 'F'];
     for (const name of hired) await hire(emulator!, { name });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await deliveries(emulator!, `?app_id=${app.app_id}`)).toHaveLength(0);
+    await eventually(() => markerReceiver.received.length === hired.length);
+    expect(await deliveries(emulator!, `?app_id=${app.app_id}`)).toEqual([]);
+    expect(receiver.received).toEqual([]);
+
     await advance(60_000);
-    await eventually(() => (names().length === hired.length ? true : undefined));
+    await eventually(() => names().length === hired.length);
     expect([...names()].sort()).toEqual(hired);
     expect(names()).not.toEqual(hired);
+    // The window opened with the first event; every push left once it had passed (emulated time).
+    const opened = Math.min(...receiver.received.map((event) => Number(event.data['create_time'])));
+    const attempts = await attemptsReach(emulator!, `?app_id=${app.app_id}`, hired.length);
+    for (const attempt of attempts) expect(attempt.time).toBeGreaterThanOrEqual(opened + 60_000);
   });
 
   it('delays first pushes by delay_ms of emulated time', async () => {
     const { app, receiver } = await setUp(33);
     await control(emulator!, 'POST', '/_emulator/event-faults', { app_id: app.app_id, delay_ms: 30_000 });
+    const { receiver: markerReceiver } = await markerApp();
     await hire(emulator!, { name: 'Delayed' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(receiver.received).toHaveLength(0);
+    await eventually(() => markerReceiver.received[0]);
+    expect(await deliveries(emulator!, `?app_id=${app.app_id}`)).toEqual([]);
+    expect(receiver.received).toEqual([]);
+
     await advance(30_000);
-    await eventually(() => receiver.received[0]);
+    const event = await eventually(() => receiver.received[0]);
+    const [attempt] = await attemptsReach(emulator!, `?app_id=${app.app_id}`, 1);
+    expect(attempt!.time - Number(event.data['create_time'])).toBeGreaterThanOrEqual(30_000);
   });
 
   it('lists and clears faults, and rejects out-of-range settings', async () => {
@@ -73,10 +103,10 @@ describe('event delivery faults', () => {
   it('holds events for an app in long-connection mode instead of pushing them', async () => {
     const { app, receiver } = await setUp(35);
     await control(emulator!, 'PATCH', `/_emulator/apps/${app.app_id}`, { event_mode: 'websocket' });
+    const { receiver: markerReceiver } = await markerApp();
     await hire(emulator!, { name: 'Pending' });
-    const [pending] = await deliveries(emulator!, `?app_id=${app.app_id}`);
-    expect(pending).toMatchObject({ status: 'pending', attempt: 0, event_type: 'contact.user.created_v3' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(receiver.received).toHaveLength(0);
+    await eventually(() => markerReceiver.received[0]);
+    expect(await deliveries(emulator!, `?app_id=${app.app_id}`)).toEqual([expect.objectContaining({ status: 'pending', attempt: 0, event_type: 'contact.user.created_v3' })]);
+    expect(receiver.received).toEqual([]);
   });
 });

@@ -1,51 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as lark from '@larksuiteoapi/node-sdk';
+import type http from 'node:http';
 import type { Emulator } from '../src/index.ts';
-import { control, memoryCache } from './support/sdk.ts';
+import { eventually } from './support/eventually.ts';
+import { control } from './support/sdk.ts';
+import { serve } from './support/serve.ts';
 
-// Receivers for the emulator's event pushes: the official SDK's EventDispatcher behind
-// adaptDefault (the proof of fidelity), and a raw server for wire-level checks and misbehaviour.
-
-export type Received = { type: string; data: Record<string, unknown> };
-export type Receiver = { url: string; close(): Promise<void> };
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
-}
-
-function closer(server: http.Server): () => Promise<void> {
-  return () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    return closed;
-  };
-}
-
-/** The official SDK as the app's event receiver: it decrypts, checks the signature and dispatches. */
-export async function sdkReceiver(options: { encryptKey: string | null; verificationToken: string; events: readonly string[] }) {
-  const received: Received[] = [];
-  const cache = memoryCache();
-  const handlers = Object.fromEntries(
-    options.events.map((type) => [
-      type,
-      async (data: Record<string, unknown>) => {
-        received.push({ type, data });
-        return 'ok';
-      },
-    ]),
-  );
-  const dispatcher = new lark.EventDispatcher({
-    ...(options.encryptKey === null ? {} : { encryptKey: options.encryptKey }),
-    verificationToken: options.verificationToken,
-    // Not `fatal`: it is 0, and the SDK's `loggerLevel || info` turns it into info.
-    loggerLevel: lark.LoggerLevel.error,
-    cache,
-  }).register(handlers);
-  const handle = lark.adaptDefault('/events', dispatcher, { autoChallenge: true });
-  return { received, cache, ...(await serve((request, response) => void handle(request, response))) };
-}
+// Wire-level helpers for the emulator's event pushes: a raw receiver that records every request
+// and can misbehave, app subscription, and the delivery log. The SDK's own receiver is
+// `support/sdk-receiver.ts`.
 
 export type RawRequest = { headers: http.IncomingHttpHeaders; body: string };
 export type RawAnswer = { status?: number; body?: string; delayMs?: number };
@@ -78,11 +39,6 @@ export function answeringChallenges(answer: (request: RawRequest, index: number)
   };
 }
 
-export async function serve(listener: http.RequestListener): Promise<Receiver> {
-  const server = http.createServer(listener);
-  return { url: await listen(server), close: closer(server) };
-}
-
 export type AppSettings = { app_id: string; app_secret: string; encrypt_key: string | null; verification_token: string };
 
 /** Points an app at `url` for `events` (other settings may be given too) and returns the PATCH answer. */
@@ -110,17 +66,6 @@ export type Delivery = {
 
 export async function deliveries(emulator: Emulator, query = ''): Promise<Delivery[]> {
   return (await control<{ items: Delivery[] }>(emulator, 'GET', `/_emulator/deliveries${query}`)).items;
-}
-
-/** Polls `probe` until it returns something other than undefined (or gives up after `timeoutMs`). */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Waits until at least `count` attempts matching `query` are recorded, and returns them all. */

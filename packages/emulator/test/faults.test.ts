@@ -1,21 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { control, openApi, sdkClient } from './support/sdk.ts';
-
-/** The parts of the AxiosError the SDK throws on a non-2xx answer that the tests read. */
-type HttpError<T> = { response?: { status: number; headers: Record<string, unknown>; data: T } };
+import { outcome } from './support/outcome.ts';
+import { control, memoryCache, openApi, sdkClient } from './support/sdk.ts';
 
 type Rule = { id: string; remaining: number | null; matched: number; fired: number };
-
-/** Status and Feishu code of a settled SDK call (the SDK throws on non-2xx). */
-async function outcome(call: Promise<{ code?: number | undefined }>): Promise<{ status: number; code: number | undefined }> {
-  try {
-    return { status: 200, code: (await call).code };
-  } catch (thrown) {
-    const error = thrown as HttpError<{ code?: number }>;
-    return { status: error.response?.status ?? 0, code: error.response?.data.code };
-  }
-}
+type Counter = { api: string; scope: string; app_id: string | null; accepted: number; throttled: number };
 
 const getRoot = (client: ReturnType<typeof sdkClient>) => outcome(client.contact.v3.department.get({ path: { department_id: '0' } }));
 
@@ -120,6 +109,22 @@ describe('injected faults', () => {
     expect(await getRoot(fresh)).toEqual({ status: 200, code: 0 });
   });
 
+  it('recovers from an invalidated token once the SDK\'s cached copy expires', async () => {
+    const emulator = await start(41);
+    const app = emulator.defaultApp();
+    const cache = memoryCache();
+    const client = sdkClient(emulator, app, cache);
+    expect(await getRoot(client)).toEqual({ status: 200, code: 0 });
+    await control(emulator, 'POST', '/_emulator/faults/invalidate-token', { app_id: app.appId });
+    expect(await getRoot(client)).toEqual({ status: 400, code: 99991663 });
+
+    // The SDK cached the token until (real) expiry less 3 minutes; make that moment now.
+    const [key, entry] = [...cache.entries].find(([, cached]) => typeof cached.value === 'string' && cached.value.startsWith('t-')) ?? [];
+    expect(entry?.expiresAt).toBeGreaterThan(Date.now() + 60 * 60_000);
+    cache.entries.set(key!, { ...entry!, expiresAt: Date.now() });
+    expect(await getRoot(client)).toEqual({ status: 200, code: 0 });
+  });
+
   it('refuses malformed rules with 400', async () => {
     const emulator = await start(38);
     const post = (body: unknown) => fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -140,11 +145,19 @@ describe('injected faults', () => {
 
   it('starts a reset world without rules or rate-limit counters', async () => {
     const emulator = await start(40);
+    const client = sdkClient(emulator, emulator.defaultApp());
+    // Counted traffic first (a faulted call never reaches the limiter, token requests are not limited).
+    for (let index = 0; index < 3; index += 1) expect(await getRoot(client)).toEqual({ status: 200, code: 0 });
+    const counted = (await control<{ items: Counter[] }>(emulator, 'GET', '/_emulator/rate-limits?api=contact.v3.department.get')).items;
+    expect(counted).toEqual([expect.objectContaining({ scope: 'app', app_id: emulator.defaultApp().appId, accepted: 3, throttled: 0 })]);
     await control(emulator, 'POST', '/_emulator/faults', { path: '/open-apis/contact/*', rate: 1, status: 500 });
-    expect((await getRoot(sdkClient(emulator, emulator.defaultApp()))).status).toBe(500);
+    expect(await getRoot(client)).toEqual({ status: 500, code: 2200 });
+    expect((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/faults')).items).toHaveLength(1);
+
     await control(emulator, 'POST', '/_emulator/reset');
     expect((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/faults')).items).toEqual([]);
     expect((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/rate-limits')).items).toEqual([]);
+    // A new client: the reset world does not know the old one's token.
     expect(await getRoot(sdkClient(emulator, emulator.defaultApp()))).toEqual({ status: 200, code: 0 });
   });
 });

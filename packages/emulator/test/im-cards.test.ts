@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { group, inbox, outcome, someUsers } from './im-support.ts';
+import { group, inbox, someUsers } from './im-support.ts';
+import { outcome } from './support/outcome.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 const shared = (title: string) => JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { eventReceiver, eventually, openId, outcome, someUsers } from './im-support.ts';
+import { openId, someUsers } from './im-support.ts';
+import { eventually } from './support/eventually.ts';
+import { outcome } from './support/outcome.ts';
+import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 describe('IM v1 chats', () => {
@@ -67,7 +70,7 @@ describe('IM v1 chats', () => {
   it('tells a bot added to a group with im.chat.member.bot.added_v1, received by the SDK\'s EventDispatcher', async () => {
     emulator = await createEmulator({ seed: 133, users: 10 });
     const app = emulator.defaultApp();
-    const receiver = await eventReceiver(app, ['im.chat.member.bot.added_v1']);
+    const receiver = await sdkReceiver({ encryptKey: app.encryptKey ?? null, verificationToken: app.verificationToken, events: ['im.chat.member.bot.added_v1'] });
     cleanups.push(receiver.close);
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: receiver.url, subscribed_events: ['im.chat.member.bot.added_v1'] });
 
@@ -76,7 +79,7 @@ describe('IM v1 chats', () => {
     const added = await control<{ added: boolean; bot_app_ids: string[] }>(emulator, 'POST', `/_emulator/chats/${chat.chat_id}/bots`, { app_id: app.appId });
     expect(added).toMatchObject({ added: true, bot_app_ids: [app.appId] });
     await eventually(() => receiver.received.length === 1);
-    expect(receiver.received[0]).toMatchObject({
+    expect(receiver.received[0]?.data).toMatchObject({
       event_type: 'im.chat.member.bot.added_v1',
       app_id: app.appId,
       tenant_key: emulator.state.defaultTenantKey,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { outcome, someUsers } from './im-support.ts';
+import { someUsers } from './im-support.ts';
+import { outcome } from './support/outcome.ts';
 import { openApi, sdkClient } from './support/sdk.ts';
 
 const card1 = { config: { wide_screen_mode: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: 'hi' } }] };

@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { createEmulator, type App, type Emulator } from '../src/index.ts';
 import { botOpenId } from '../src/open-apis/im/user-ids.ts';
-import { emailOf, eventReceiver, eventually, group, inbox, openId, someUsers } from './im-support.ts';
+import { emailOf, group, inbox, openId, someUsers } from './im-support.ts';
+import { eventually } from './support/eventually.ts';
+import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 type Sent = { message_id: string; chat_id: string; chat_type: string };
+
+/** The SDK's EventDispatcher as `app`'s receiver of im.message.receive_v1. */
+const messageReceiver = (app: App) => sdkReceiver({ encryptKey: app.encryptKey ?? null, verificationToken: app.verificationToken, events: ['im.message.receive_v1'] });
 
 describe('users writing to bots, and inboxes', () => {
   let emulator: Emulator | undefined;
@@ -18,7 +23,7 @@ describe('users writing to bots, and inboxes', () => {
   it('stores a p2p message from a user and pushes im.message.receive_v1 to the bot', async () => {
     emulator = await createEmulator({ seed: 141, users: 10 });
     const app = emulator.defaultApp();
-    const receiver = await eventReceiver(app, ['im.message.receive_v1']);
+    const receiver = await messageReceiver(app);
     cleanups.push(receiver.close);
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: receiver.url, subscribed_events: ['im.message.receive_v1'] });
 
@@ -28,13 +33,13 @@ describe('users writing to bots, and inboxes', () => {
 
     await eventually(() => receiver.received.length === 1);
     const user = emulator.state.tenants.get(emulator.state.defaultTenantKey)?.users.get(userId);
-    expect(receiver.received[0]).toMatchObject({
+    expect(receiver.received[0]?.data).toMatchObject({
       event_type: 'im.message.receive_v1',
       app_id: app.appId,
       sender: { sender_id: { open_id: openId(emulator, app, userId), union_id: user?.unionId, user_id: userId }, sender_type: 'user', tenant_key: emulator.state.defaultTenantKey },
       message: { message_id: sent.message_id, chat_id: sent.chat_id, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text: 'hello bot' }) },
     });
-    expect(receiver.received[0]?.['message']).not.toHaveProperty('mentions');
+    expect(receiver.received[0]?.data['message']).not.toHaveProperty('mentions');
 
     // The bot answers in the same p2p chat; the user's inbox holds the conversation in order.
     const client = sdkClient(emulator, app);
@@ -57,7 +62,7 @@ describe('users writing to bots, and inboxes', () => {
     const app = emulator.defaultApp();
     const other = await control<{ app_id: string }>(emulator, 'POST', '/_emulator/apps', { type: 'self_built', name: 'Other bot' });
     const otherApp = emulator.state.apps.get(other.app_id)!;
-    const receivers = [await eventReceiver(app, ['im.message.receive_v1']), await eventReceiver(otherApp, ['im.message.receive_v1'])];
+    const receivers = [await messageReceiver(app), await messageReceiver(otherApp)];
     for (const [index, target] of [app, otherApp].entries()) {
       cleanups.push(receivers[index]!.close);
       await control(emulator, 'PATCH', `/_emulator/apps/${target.appId}`, { event_request_url: receivers[index]!.url, subscribed_events: ['im.message.receive_v1'] });
@@ -74,11 +79,14 @@ describe('users writing to bots, and inboxes', () => {
     });
     expect(mentioned.chat_type).toBe('group');
 
-    await eventually(() => receivers[0]!.received.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(receivers[1]!.received).toHaveLength(0);
-    expect(receivers[0]!.received).toHaveLength(1);
-    expect(receivers[0]!.received[0]).toMatchObject({
+    // A marker for the other bot, sent last: once it has arrived, anything the earlier messages
+    // had (wrongly) sent to either bot would have arrived before it.
+    const marker = await control<Sent>(emulator, 'POST', '/_emulator/messages/from-user', { user_id: author, chat_id: chatId, text: '@_user_1 marker', mentions: [otherApp.appId] });
+    const messageIds = (index: number) => receivers[index]!.received.map((event) => (event.data['message'] as { message_id: string }).message_id);
+    await eventually(() => messageIds(1).includes(marker.message_id));
+    expect(messageIds(1)).toEqual([marker.message_id]);
+    expect(messageIds(0)).toEqual([mentioned.message_id]);
+    expect(receivers[0]!.received[0]?.data).toMatchObject({
       message: {
         message_id: mentioned.message_id,
         chat_type: 'group',
@@ -90,7 +98,7 @@ describe('users writing to bots, and inboxes', () => {
       },
     });
     const box = await inbox(emulator, chatId);
-    expect(box.items.map((item) => item.content['text'])).toEqual(['no mention here', '@_user_1 please ask @_user_2']);
+    expect(box.items.map((item) => item.content['text'])).toEqual(['no mention here', '@_user_1 please ask @_user_2', '@_user_1 marker']);
     expect(box.items[1]?.mentions).toEqual([
       { key: '@_user_1', name: app.name, app_id: app.appId },
       expect.objectContaining({ key: '@_user_2', user_id: colleague }) as unknown,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../src/index.ts';
-import { emailOf, group, inbox, openId, outcome, someUsers } from './im-support.ts';
+import { emailOf, group, inbox, openId, someUsers } from './im-support.ts';
+import { outcome } from './support/outcome.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 const text = (value: string) => JSON.stringify({ text: value });

@@ -1,8 +1,9 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, openIdOf, type Emulator } from '../src/index.ts';
-import { sdkReceiver } from './events-support.ts';
 import { inbox } from './im-support.ts';
+import { eventually } from './support/eventually.ts';
+import { sdkReceiver, type SdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
 
 /**
@@ -12,7 +13,7 @@ import { control, sdkClient } from './support/sdk.ts';
  */
 describe('a store app in two tenants through the official SDK', () => {
   let emulator: Emulator;
-  let receiver: Awaited<ReturnType<typeof sdkReceiver>>;
+  let receiver: SdkReceiver;
   let client: lark.Client;
   let storeAppId: string;
   const tenantKeys: string[] = [];
@@ -31,11 +32,7 @@ describe('a store app in two tenants through the official SDK', () => {
     // Constructing an ISV client with no cached ticket makes the SDK ask for a resend; the emulator
     // then pushes the ticket to the receiver, whose dispatcher stores it where the client looks.
     client = sdkClient(emulator, { appId: store.app_id, appSecret: store.app_secret, type: 'store' }, receiver.cache);
-    const deadline = Date.now() + 5_000;
-    while ((await receiver.cache.get(lark.CAppTicket, { namespace: store.app_id })) === undefined) {
-      if (Date.now() > deadline) throw new Error('app_ticket never reached the SDK');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(async (): Promise<unknown> => receiver.cache.get(lark.CAppTicket, { namespace: store.app_id }));
   });
   afterAll(async () => {
     await receiver.close();

@@ -15,14 +15,14 @@ export const RETRY_DELAYS_MS = [15_000, 5 * 60_000, 60 * 60_000, 6 * 60 * 60_000
 export const DELIVERY_TIMEOUT_MS = 3_000;
 export const CONNECT_TIMEOUT_MS = 2_000;
 
+/** Events kept for an app in long-connection mode until a transport takes them. */
+const MAX_PENDING_PER_APP = 10_000;
+
 /**
  * How the rest of the emulator reports things that happened. The bus turns them into Feishu
  * events for every app that is installed in the tenant, subscribed to the type, and (for contact
  * events) allowed to see the entity, and delivers them in the app's mode (HTTP push for now).
  */
-/** Events kept for an app in long-connection mode until a transport takes them. */
-const MAX_PENDING_PER_APP = 10_000;
-
 export type EventBus = {
   /**
    * Emits `eventType` in `tenantKey`. `build` makes the `event` body for one app (ids differ per

@@ -4,17 +4,24 @@ import type { Emulator } from '../../src/index.ts';
 /**
  * The SDK's Cache interface over a private Map. The SDK's default cache is one process-wide
  * singleton keyed by app id; a private cache per client keeps emulators in one test file apart.
+ * Like the SDK's own cache, an entry stops being readable at its expiry: the SDK passes an
+ * absolute time in real milliseconds (token lifetime less 3 minutes) or nothing for "never".
+ * Real time, not emulated: advancing the emulator's clock does not age the SDK's cached token.
  */
-export function memoryCache(): lark.Cache & { entries: Map<string, unknown> } {
-  const entries = new Map<string, unknown>();
+export function memoryCache(): lark.Cache & { entries: Map<string, { value: unknown; expiresAt: number | undefined }> } {
+  const entries = new Map<string, { value: unknown; expiresAt: number | undefined }>();
   const keyOf = (key: string | symbol, namespace?: string) => `${namespace ?? ''}/${key.toString()}`;
   return {
     entries,
-    set: async (key, value, _expire, options) => {
-      entries.set(keyOf(key as symbol, options?.namespace), value);
+    set: async (key, value, expire, options) => {
+      entries.set(keyOf(key as symbol, options?.namespace), { value, expiresAt: expire });
       return true;
     },
-    get: async (key, options) => entries.get(keyOf(key as symbol, options?.namespace)),
+    get: async (key, options) => {
+      const entry = entries.get(keyOf(key as symbol, options?.namespace));
+      if (entry === undefined || (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())) return undefined;
+      return entry.value;
+    },
   };
 }
 
