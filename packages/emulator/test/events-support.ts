@@ -68,11 +68,14 @@ export async function deliveries(emulator: Emulator, query = ''): Promise<Delive
   return (await control<{ items: Delivery[] }>(emulator, 'GET', `/_emulator/deliveries${query}`)).items;
 }
 
-/** Waits until at least `count` attempts matching `query` are recorded, and returns them all. */
+/**
+ * Waits until at least `count` attempts matching `query` are recorded and none of them is still
+ * on the wire (`sending`), and returns them all.
+ */
 export function attemptsReach(emulator: Emulator, query: string, count: number, timeoutMs?: number): Promise<Delivery[]> {
   return eventually(async () => {
     const items = await deliveries(emulator, query);
-    return items.length >= count ? items : undefined;
+    return items.length >= count && items.every((item) => item.status !== 'sending') ? items : undefined;
   }, timeoutMs);
 }
 

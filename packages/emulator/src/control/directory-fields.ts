@@ -1,8 +1,11 @@
 import type { Context } from 'hono';
 import { cities, jobTitles } from '../generator/names.ts';
 import { FeishuError } from '../http/feishu-error.ts';
+import { serializeStatus } from '../open-apis/contact/serialize-status.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
-import { findUser, openIdOf, unionIdOf } from '../state/ids.ts';
+import { findUserByAnyId } from '../state/find-user-by-any-id.ts';
+import { openIdOf, unionIdOf } from '../state/ids.ts';
+import { normaliseMobile } from '../state/normalise-mobile.ts';
 import type { Department, Tenant, User } from '../state/types.ts';
 
 // Parsing, validation and description of directory entities for the directory control routes.
@@ -29,11 +32,7 @@ export function tenantOf(state: EmulatorState, c: Context, body: Body): Tenant {
 
 /** A user by user_id, union_id, or the open_id any installed app knows them by. */
 export function existingUser(state: EmulatorState, tenant: Tenant, id: string): User {
-  const byUnionId = tenant.usersByUnionId.get(id);
-  let user = tenant.users.get(id) ?? (byUnionId === undefined ? undefined : tenant.users.get(byUnionId));
-  if (user === undefined && id.startsWith('ou_')) {
-    for (const app of state.apps.values()) if (app.installations.has(tenant.tenantKey)) user ??= findUser(app, tenant, 'open_id', id);
-  }
+  const user = findUserByAnyId(tenant, [...state.apps.values()], id, ['user_id', 'union_id', 'open_id']);
   if (user === undefined || user.deleted) throw controlError(404, `no user ${id} in tenant ${tenant.tenantKey}`);
   return user;
 }
@@ -103,7 +102,7 @@ export function applyUserFields(tenant: Tenant, user: User, body: Body): User {
   }
   const mobile = stringOf(body, 'mobile');
   if (mobile !== undefined) {
-    const normalised = mobile.startsWith('+') ? mobile : `+86${mobile}`;
+    const normalised = normaliseMobile(mobile);
     const holder = tenant.usersByMobile.get(normalised);
     if (holder !== undefined && holder !== user.userId) throw controlError(409, `mobile ${mobile} is used by another user`);
     user.mobile = normalised;
@@ -162,7 +161,6 @@ export function applyDepartmentFields(state: EmulatorState, tenant: Tenant, depa
 export function describeUser(state: EmulatorState, tenant: Tenant, user: User): Record<string, unknown> {
   const openIds: Record<string, string> = {};
   for (const app of state.apps.values()) if (app.installations.has(tenant.tenantKey)) openIds[app.appId] = openIdOf(app, tenant.tenantKey, user.userId);
-  const { isFrozen, isResigned, isActivated, isExited, isUnjoin } = user.status;
   return {
     user_id: user.userId,
     union_id: user.unionId,
@@ -179,7 +177,7 @@ export function describeUser(state: EmulatorState, tenant: Tenant, user: User): 
     employee_type: user.employeeType,
     job_title: user.jobTitle,
     join_time: user.joinTime,
-    status: { is_frozen: isFrozen, is_resigned: isResigned, is_activated: isActivated, is_exited: isExited, is_unjoin: isUnjoin },
+    status: serializeStatus(user.status),
     deleted: user.deleted,
   };
 }

@@ -2,8 +2,10 @@ import type { Hono } from 'hono';
 import type { EventBus } from '../events/event-bus.ts';
 import { FeishuError } from '../http/feishu-error.ts';
 import { readJson } from '../http/read-json.ts';
+import { stringList } from '../http/string-list.ts';
 import { userInScope } from '../state/contact-scope.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
+import { findUserByAnyId } from '../state/find-user-by-any-id.ts';
 import type { App, Chat, Tenant, User } from '../state/types.ts';
 import { addBotToChat, createGroupChat, ensureP2pChat, findChat } from '../open-apis/im/chats.ts';
 import { findInbox, inboxItems } from '../open-apis/im/inbox.ts';
@@ -50,12 +52,12 @@ export function addMessageControlRoutes(app: Hono, state: EmulatorState, bus: Ev
   app.post('/_emulator/chats', async (c) => {
     const body = await readJson(c);
     const tenant = tenantByKey(state, body['tenant_key']);
-    const userIds = list(body['user_ids'], 'user_ids').map((id) => existingUser(tenant, id).userId);
+    const userIds = stringList(body['user_ids'], 'user_ids', controlError).map((id) => existingUser(tenant, id).userId);
     const owner = typeof body['owner_user_id'] === 'string' ? existingUser(tenant, body['owner_user_id']).userId : userIds[0];
     const name = typeof body['name'] === 'string' ? body['name'] : 'Emulated group';
     const description = typeof body['description'] === 'string' ? body['description'] : '';
     const chat = createGroupChat(state, tenant, { name, description, ownerUserId: owner, userIds });
-    for (const appId of list(body['bot_app_ids'], 'bot_app_ids')) addBotToChat(state, bus, tenant, chat, installedApp(state, tenant, appId).appId, owner);
+    for (const appId of stringList(body['bot_app_ids'], 'bot_app_ids', controlError)) addBotToChat(state, bus, tenant, chat, installedApp(state, tenant, appId).appId, owner);
     return c.json(describeChat(state, tenant, chat), 201);
   });
 
@@ -127,7 +129,7 @@ function installedApp(state: EmulatorState, tenant: Tenant, appId: string): App 
 
 /** A current member of the tenant by user_id or email. */
 function existingUser(tenant: Tenant, id: string): User {
-  const user = tenant.users.get(id) ?? tenant.users.get(tenant.usersByEmail.get(id.toLowerCase()) ?? '');
+  const user = findUserByAnyId(tenant, undefined, id, ['user_id', 'email']);
   if (user === undefined || user.deleted) throw new FeishuError(404, 404, `no user ${id} in tenant ${tenant.tenantKey}`);
   if (user.status.isResigned) throw controlError(`user ${id} has resigned`);
   return user;
@@ -145,19 +147,13 @@ function userOf(tenant: Tenant, body: Record<string, unknown>): User {
  */
 function mentionsOf(state: EmulatorState, tenant: Tenant, app: App, given: unknown, text: string): StoredMention[] {
   if (given === undefined) return text.includes('@_user_1') ? [{ key: '@_user_1', name: app.name, appId: app.appId }] : [];
-  return list(given, 'mentions').map((id, index): StoredMention => {
+  return stringList(given, 'mentions', controlError).map((id, index): StoredMention => {
     const key = `@_user_${index + 1}`;
     const bot = state.apps.get(id);
     if (bot !== undefined) return { key, name: bot.name, appId: bot.appId };
     const user = existingUser(tenant, id);
     return { key, name: user.name, userId: user.userId };
   });
-}
-
-function list(value: unknown, name: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw controlError(`${name} must be a list of strings`);
-  return value as string[];
 }
 
 function describeChat(state: EmulatorState, tenant: Tenant, chat: Chat): Record<string, unknown> {

@@ -1,10 +1,12 @@
 import type { Hono } from 'hono';
 import { FeishuError } from '../http/feishu-error.ts';
-import { readJson, stringField } from '../http/read-json.ts';
+import { readJson } from '../http/read-json.ts';
+import { stringField } from '../http/string-field.ts';
 import { revokeUserGrants } from '../open-apis/authen/revoke-user-grants.ts';
 import { oauthStoreOf } from '../open-apis/authen/oauth-store.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
-import { findUser, openIdOf } from '../state/ids.ts';
+import { findUserByAnyId } from '../state/find-user-by-any-id.ts';
+import { openIdOf, type UserIdFamily } from '../state/ids.ts';
 import type { App, Tenant, User } from '../state/types.ts';
 
 /**
@@ -56,18 +58,19 @@ function resolveUser(state: EmulatorState, app: App | undefined, body: Record<st
   const openId = stringField(body, 'open_id');
   if ([userId, email, openId].filter((value) => value !== undefined).length !== 1) throw controlError('give exactly one of user_id, email or open_id');
   if (openId !== undefined && app === undefined) throw controlError('open_id is per app: give app_id too');
-  const tenantKey = stringField(body, 'tenant_key');
-  const keys = tenantKey !== undefined ? [tenantKey] : app !== undefined ? [...app.installations.keys()] : [...state.tenants.keys()];
-  for (const key of keys) {
-    const tenant = state.tenants.get(key);
-    if (tenant === undefined) continue;
-    let user: User | undefined;
-    if (userId !== undefined) user = tenant.users.get(userId);
-    else if (email !== undefined) user = tenant.users.get(tenant.usersByEmail.get(email.toLowerCase()) ?? '');
-    else if (openId !== undefined && app !== undefined) user = findUser(app, tenant, 'open_id', openId);
-    if (user !== undefined) return { tenant, user };
-  }
-  throw new FeishuError(404, 404, 'no such user in the tenants searched');
+  const family = userId !== undefined ? 'user_id' : email !== undefined ? 'email' : 'open_id';
+  const id = userId ?? email ?? openId ?? '';
+  const found = inTenants(state, stringField(body, 'tenant_key'), app, id, family);
+  if (found === undefined) throw new FeishuError(404, 404, 'no such user in the tenants searched');
+  return found;
+}
+
+/** In `tenant_key` when given, else in the app's tenants, else in any tenant. */
+function inTenants(state: EmulatorState, tenantKey: string | undefined, app: App | undefined, id: string, family: UserIdFamily): { tenant: Tenant; user: User } | undefined {
+  if (tenantKey === undefined) return findUserByAnyId(state, app, id, [family]);
+  const tenant = state.tenants.get(tenantKey);
+  const user = tenant === undefined ? undefined : findUserByAnyId(tenant, app, id, [family]);
+  return tenant === undefined || user === undefined ? undefined : { tenant, user };
 }
 
 function controlError(message: string): FeishuError {

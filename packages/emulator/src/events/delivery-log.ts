@@ -1,5 +1,6 @@
 /**
  * What happened to one push attempt. `status` is where the event stands after this attempt:
+ * `sending` (the request is on the wire; the entry is updated in place when it ends),
  * `delivered` (HTTP 200 in time), `retrying` (a retry is scheduled at `next_attempt_at`),
  * `failed` (no retries left), or `pending` (waiting for the app's long connection).
  */
@@ -19,14 +20,15 @@ export type DeliveryAttempt = {
   duration_ms: number;
   /** Emulated time (ms) the attempt started. */
   time: number;
-  status: 'delivered' | 'retrying' | 'failed' | 'pending';
+  status: 'sending' | 'delivered' | 'retrying' | 'failed' | 'pending';
   next_attempt_at: number | null;
 };
 
 export type DeliveryFilter = { app_id?: string; event_type?: string; status?: string; event_id?: string };
 
 export type DeliveryLog = {
-  record(attempt: DeliveryAttempt): void;
+  /** Adds an attempt; the returned entry is the logged one, so an outcome can update it in place. */
+  record(attempt: DeliveryAttempt): DeliveryAttempt;
   /** Matching attempts, oldest first. */
   list(filter?: DeliveryFilter): DeliveryAttempt[];
   clear(): void;
@@ -37,18 +39,23 @@ export function createDeliveryLog(capacity = 20_000): DeliveryLog {
   let attempts: DeliveryAttempt[] = [];
   return {
     record(attempt) {
-      attempts.push(attempt);
+      const entry = { ...attempt };
+      attempts.push(entry);
       if (attempts.length > capacity * 1.25) attempts = attempts.slice(-capacity);
+      return entry;
     },
     list(filter = {}) {
       const recent = attempts.length > capacity ? attempts.slice(-capacity) : attempts;
-      return recent.filter(
+      // Copies, so an answer already handed out does not change when an attempt ends.
+      return recent
+        .filter(
         (attempt) =>
           (filter.app_id === undefined || attempt.app_id === filter.app_id) &&
           (filter.event_type === undefined || attempt.event_type === filter.event_type) &&
           (filter.status === undefined || attempt.status === filter.status) &&
           (filter.event_id === undefined || attempt.event_id === filter.event_id),
-      );
+        )
+        .map((attempt) => ({ ...attempt }));
     },
     clear() {
       attempts = [];

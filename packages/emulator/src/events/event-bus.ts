@@ -81,7 +81,11 @@ export function createEventBus(state: EmulatorState): EventBus {
       ...fields,
     });
 
-  /** One POST of `push`; schedules the next retry on failure. Never rejects. */
+  /**
+   * One POST of `push`; schedules the next retry on failure. Never rejects. The attempt is logged
+   * as `sending` before the request goes out and that entry takes the outcome, so the log shows
+   * pushes in flight (a receiver that is slow to answer).
+   */
   const attempt = async (push: Push, number: number, duplicate: boolean): Promise<void> => {
     const mine = generation;
     const app = state.apps.get(push.appId);
@@ -92,22 +96,20 @@ export function createEventBus(state: EmulatorState): EventBus {
       return;
     }
     const { body, headers } = eventRequest(app, push.payload, time);
+    const entry = record(push, { attempt: number, duplicate, url, time, status: 'sending' });
     const result = await postJson(url, body, headers, { timeoutMs: DELIVERY_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, agents });
+    // After a reset the entry is no longer in the log and nothing is retried.
     if (mine !== generation) return;
     const delivered = result.status === 200;
     // Duplicates injected by the fault table are extra copies, not deliveries of their own.
     const retryIn = delivered || duplicate ? undefined : RETRY_DELAYS_MS[number - 1];
-    record(push, {
-      attempt: number,
-      duplicate,
-      url,
-      time,
+    Object.assign(entry, {
       http_status: result.status ?? null,
       error: result.error ?? (delivered ? null : `expected HTTP 200, got ${result.status}`),
       duration_ms: result.durationMs,
       status: delivered ? 'delivered' : retryIn === undefined ? 'failed' : 'retrying',
       next_attempt_at: retryIn === undefined ? null : state.clock.now() + retryIn,
-    });
+    } satisfies Partial<DeliveryAttempt>);
     if (retryIn !== undefined) later(retryIn, () => detached(attempt(push, number + 1, false)));
   };
 

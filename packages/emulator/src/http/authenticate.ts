@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import type { App, Tenant } from '../state/types.ts';
 import type { TokenKind, TokenRecord } from '../tokens/token-store.ts';
+import { requireBearerToken } from './bearer-token.ts';
 import { errors } from './feishu-error.ts';
 
 export type Caller = { readonly app: App; readonly tenant: Tenant; readonly record: TokenRecord };
@@ -12,11 +13,7 @@ export type Caller = { readonly app: App; readonly tenant: Tenant; readonly reco
  * 99991668/99991677 invalid or expired user token.
  */
 export function authenticate(state: EmulatorState, c: Context, accepted: readonly TokenKind[]): Caller {
-  const header = c.req.header('authorization');
-  if (header === undefined || header.trim() === '') throw errors.needToken();
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  const token = match?.[1];
-  if (token === undefined) throw errors.badTokenFormat();
+  const token = requireBearerToken(c);
   const isUserToken = token.startsWith('u-') || token.startsWith('eyJ');
   if (!isUserToken && !token.startsWith('t-') && !token.startsWith('a-')) throw errors.badTokenFormat();
 

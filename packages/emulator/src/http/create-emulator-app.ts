@@ -14,6 +14,7 @@ import { addAuthenRoutes } from '../open-apis/authen/authen-routes.ts';
 import { addContactRoutes } from '../open-apis/contact/contact-routes.ts';
 import { addImRoutes } from '../open-apis/im/im-routes.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
+import { allowedMethods } from './allowed-methods.ts';
 import { errors, FeishuError } from './feishu-error.ts';
 
 /**
@@ -41,9 +42,16 @@ export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus
   addLimitRoutes(app, state);
   addFaultRoutes(app, state);
 
+  // Built here, once every route is registered. Only Feishu's paths answer 99991301 (§11); the
+  // control API keeps plain 404s.
+  const methodsFor = allowedMethods(app.routes);
   app.notFound((c) => {
-    const error = errors.notFound();
-    return c.json({ code: error.code, msg: error.message, error: { log_id: c.res.headers.get('x-tt-logid') } }, 404);
+    const allowed = c.req.path.startsWith('/open-apis/') ? methodsFor(c.req.path) : [];
+    // A route of this very method that chose to answer "not found" stays a 404.
+    const wrongMethod = allowed.length > 0 && !allowed.includes(c.req.method === 'HEAD' ? 'GET' : c.req.method);
+    const error = wrongMethod ? errors.methodNotAllowed() : errors.notFound();
+    if (wrongMethod) c.header('allow', allowed.join(', '));
+    return c.json({ code: error.code, msg: error.message, error: { log_id: c.res.headers.get('x-tt-logid') } }, error.status as 404 | 405);
   });
   app.onError((error, c) => {
     const logId = c.res.headers.get('x-tt-logid') ?? state.logId();

@@ -33,8 +33,12 @@ export const TIERS = {
  */
 export type CallerSource = 'token' | 'oauth-client' | 'hook';
 
-/** Extra IM counters beside the per-app one. */
-export type TargetRule = 'receiver' | 'replied-message' | 'patched-message';
+/**
+ * Extra IM counters beside the per-app one: `receiver` (the user or chat a new message goes to),
+ * `message-chat` (the chat of the message named in the path: a reply or an edit lands there) and
+ * `patched-message` (the card itself).
+ */
+export type TargetRule = 'receiver' | 'message-chat' | 'patched-message';
 
 export type RateLimitPolicy = {
   /** Named like the SDK method, e.g. `contact.v3.user.get`. */
@@ -85,9 +89,9 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
 
   // IM v1: messages and chats are tier 4, plus the per-target caps.
   policy('im.v1.message.create', 'POST', `${im}/messages`, TIERS.tier4, { target: 'receiver' }),
-  policy('im.v1.message.reply', 'POST', `${im}/messages/:message_id/reply`, TIERS.tier4, { target: 'replied-message' }),
+  policy('im.v1.message.reply', 'POST', `${im}/messages/:message_id/reply`, TIERS.tier4, { target: 'message-chat' }),
   policy('im.v1.message.patch', 'PATCH', `${im}/messages/:message_id`, TIERS.tier4, { target: 'patched-message' }),
-  policy('im.v1.message.update', 'PUT', `${im}/messages/:message_id`, TIERS.tier4),
+  policy('im.v1.message.update', 'PUT', `${im}/messages/:message_id`, TIERS.tier4, { target: 'message-chat' }),
   policy('im.v1.message.get', 'GET', `${im}/messages/:message_id`, TIERS.tier4),
   policy('im.v1.chat.search', 'GET', `${im}/chats/search`, TIERS.tier4),
   policy('im.v1.chat.create', 'POST', `${im}/chats`, TIERS.tier4),

@@ -25,6 +25,9 @@ export type Refusal = { readonly check: LimitCheck; readonly limit: number; read
 
 type Counter = { check: LimitCheck; windows: SlidingWindow[]; accepted: number; throttled: number };
 
+/** Fewest calls between two sweeps for idle counters, so a small table is not swept on every call. */
+const MIN_CALLS_BETWEEN_SWEEPS = 256;
+
 export type CounterSnapshot = {
   api: string;
   scope: LimitCheck['scope'];
@@ -42,6 +45,7 @@ export type RateLimiter = {
    * records nothing (a refused call does not count against later windows) and says which cap hit.
    */
   attempt(checks: readonly LimitCheck[], now: number, multiplier: number): Refusal | undefined;
+  /** The live counters; idle ones are dropped first, so stale keys never show. */
   snapshot(now: number, multiplier: number): CounterSnapshot[];
   clear(): number;
 };
@@ -52,8 +56,22 @@ export function scaleLimit(limit: number, multiplier: number): number {
   return Math.max(1, Math.floor(limit * multiplier));
 }
 
+/**
+ * The counters of one world. A counter whose windows are all empty is dropped (with its totals):
+ * per-message and per-receiver keys would otherwise pile up for as long as the emulator runs. The
+ * sweep runs once the calls since the last one reach the table's size, so it costs O(1) per call
+ * and the table holds at most about twice the counters busy in the longest window.
+ */
 export function createRateLimiter(): RateLimiter {
   const counters = new Map<string, Counter>();
+  let callsSinceSweep = 0;
+
+  const sweep = (now: number) => {
+    callsSinceSweep = 0;
+    for (const [key, counter] of counters) {
+      if (counter.windows.every((window) => window.count(now) === 0)) counters.delete(key);
+    }
+  };
 
   const counterOf = (check: LimitCheck): Counter => {
     let counter = counters.get(check.key);
@@ -66,6 +84,8 @@ export function createRateLimiter(): RateLimiter {
 
   return {
     attempt(checks, now, multiplier) {
+      callsSinceSweep += 1;
+      if (callsSinceSweep >= Math.max(MIN_CALLS_BETWEEN_SWEEPS, counters.size)) sweep(now);
       const found = checks.map(counterOf);
       for (const counter of found) {
         let refusal: Refusal | undefined;
@@ -89,6 +109,7 @@ export function createRateLimiter(): RateLimiter {
       return undefined;
     },
     snapshot(now, multiplier) {
+      sweep(now);
       return [...counters.values()].map(({ check, windows, accepted, throttled }) => ({
         api: check.api,
         scope: check.scope,

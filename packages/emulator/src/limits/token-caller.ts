@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import { bearerToken } from '../http/bearer-token.ts';
+import { tryReadJson } from '../http/read-json.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import type { TokenRecord } from '../tokens/token-store.ts';
 
@@ -8,11 +10,9 @@ import type { TokenRecord } from '../tokens/token-store.ts';
  * for the route to refuse with the documented code.
  */
 export function tokenCaller(state: EmulatorState, c: Context): TokenRecord | undefined {
-  const header = c.req.header('authorization');
-  if (header === undefined) return undefined;
-  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match?.[1] === undefined) return undefined;
-  const found = state.tokens.lookup(match[1]);
+  const token = bearerToken(c);
+  if (token === undefined) return undefined;
+  const found = state.tokens.lookup(token);
   return 'record' in found ? found.record : undefined;
 }
 
@@ -32,10 +32,6 @@ export async function namedApp(state: EmulatorState, c: Context): Promise<string
 
 /** The request's JSON object body, or `{}` when absent or malformed (the route reports that). */
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  try {
-    const parsed: unknown = JSON.parse(await c.req.text());
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  const read = await tryReadJson(c);
+  return 'body' in read ? read.body : {};
 }

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { normaliseMobile } from './normalise-mobile.ts';
 import type { App, Tenant, User } from './types.ts';
 
-export type UserIdType = 'open_id' | 'union_id' | 'user_id';
+export const USER_ID_TYPES = ['open_id', 'union_id', 'user_id'] as const;
+export type UserIdType = (typeof USER_ID_TYPES)[number];
 export type DepartmentIdType = 'open_department_id' | 'department_id';
+/** The families a user can be named by: the three id families, or an email or mobile number. */
+export type UserIdFamily = UserIdType | 'email' | 'mobile';
 
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
@@ -23,20 +27,37 @@ export function userIdAs(app: App, tenantKey: string, user: User, idType: UserId
   return openIdOf(app, tenantKey, user.userId);
 }
 
+/**
+ * Whether a `user_id_type`-style parameter names a user id family. Callers default an absent
+ * parameter to `open_id` and refuse a bad one with their API's own error.
+ *
+ * @example
+ * const idType = c.req.query('user_id_type') ?? 'open_id';
+ * if (!isUserIdType(idType)) throw paramError(`unsupported user id type ${idType}`);
+ */
+export function isUserIdType(value: string): value is UserIdType {
+  return (USER_ID_TYPES as readonly string[]).includes(value);
+}
+
 // Reverse indexes (open_id → user_id) per app and tenant. Users are never removed from
 // `tenant.users` (deletion is a flag) and a Map keeps insertion order, so an index only needs the
 // users added since it was last brought up to date — no rehashing of the whole tenant per hire.
 type OpenIdIndex = { readonly byOpenId: Map<string, string>; indexed: number };
 const openIdIndexes = new WeakMap<App, Map<string, OpenIdIndex>>();
 
-/** Finds a user of `tenant` by an id of any family, as `app` knows it. Deleted users are returned too. */
-export function findUser(app: App, tenant: Tenant, idType: UserIdType, id: string): User | undefined {
-  if (idType === 'user_id') return tenant.users.get(id);
-  if (idType === 'union_id') {
-    const userId = tenant.usersByUnionId.get(id);
-    return userId === undefined ? undefined : tenant.users.get(userId);
-  }
-  const userId = openIdIndex(app, tenant).byOpenId.get(id);
+/**
+ * Finds a user of `tenant` by an id of one family, as `app` knows it; an open_id matches nothing
+ * without an app. Emails compare case-insensitively; mobiles are normalised first. Deleted users
+ * are returned too (by user_id, union_id and open_id: the email and mobile indexes drop them).
+ * To try several families or tenants, see `findUserByAnyId`.
+ */
+export function findUser(app: App | undefined, tenant: Tenant, family: UserIdFamily, id: string): User | undefined {
+  let userId: string | undefined;
+  if (family === 'user_id') userId = id;
+  else if (family === 'union_id') userId = tenant.usersByUnionId.get(id);
+  else if (family === 'email') userId = tenant.usersByEmail.get(id.toLowerCase());
+  else if (family === 'mobile') userId = tenant.usersByMobile.get(normaliseMobile(id));
+  else userId = app === undefined ? undefined : openIdIndex(app, tenant).byOpenId.get(id);
   return userId === undefined ? undefined : tenant.users.get(userId);
 }
 

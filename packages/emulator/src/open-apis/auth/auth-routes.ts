@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { FeishuError } from '../../http/feishu-error.ts';
-import { readJson, stringField } from '../../http/read-json.ts';
+import { readJson } from '../../http/read-json.ts';
+import { stringField } from '../../http/string-field.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import type { App } from '../../state/types.ts';
 

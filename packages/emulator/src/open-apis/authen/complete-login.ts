@@ -1,4 +1,5 @@
 import type { EmulatorState } from '../../state/emulator-state.ts';
+import { findUserByAnyId } from '../../state/find-user-by-any-id.ts';
 import type { App, Tenant, User } from '../../state/types.ts';
 import { mintCode } from './mint-tokens.ts';
 import { CODE_LIFETIME_MS, grantKey, oauthStoreOf, type PendingAuthorization } from './oauth-store.ts';
@@ -51,13 +52,10 @@ export function completeLogin(state: EmulatorState, pending: PendingAuthorizatio
 
 /** A user of one of the app's tenants by user_id or email (the free-text field of the login page). */
 function findLoginUser(state: EmulatorState, app: App, tenantKey: string | undefined, login: string): { tenant: Tenant; user: User } | undefined {
-  const tenantKeys = tenantKey === undefined || tenantKey === '' ? [...app.installations.keys()] : [tenantKey];
-  for (const key of tenantKeys) {
-    const tenant = state.tenants.get(key);
-    if (tenant === undefined) continue;
-    const userId = tenant.users.has(login) ? login : tenant.usersByEmail.get(login.toLowerCase());
-    const user = userId === undefined ? undefined : tenant.users.get(userId);
-    if (user !== undefined) return { tenant, user };
-  }
-  return undefined;
+  if (tenantKey === undefined || tenantKey === '') return findUserByAnyId(state, app, login, LOGIN_FAMILIES);
+  const tenant = state.tenants.get(tenantKey);
+  const user = tenant === undefined ? undefined : findUserByAnyId(tenant, app, login, LOGIN_FAMILIES);
+  return tenant === undefined || user === undefined ? undefined : { tenant, user };
 }
+
+const LOGIN_FAMILIES = ['user_id', 'email'] as const;

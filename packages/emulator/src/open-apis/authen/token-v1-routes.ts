@@ -1,6 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { errors, FeishuError } from '../../http/feishu-error.ts';
-import { readJson, stringField } from '../../http/read-json.ts';
+import { requireBearerToken } from '../../http/bearer-token.ts';
+import { FeishuError } from '../../http/feishu-error.ts';
+import { ok } from '../../http/ok.ts';
+import { readJson } from '../../http/read-json.ts';
+import { stringField } from '../../http/string-field.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import type { App } from '../../state/types.ts';
 import { findCode, findRefreshToken, grantFrom, type CodeProblem, type GrantProblem, type RefreshProblem } from './find-grant.ts';
@@ -29,7 +32,7 @@ export function addTokenV1Routes(app: Hono, state: EmulatorState): void {
     if (found.record.challenge !== undefined) throw v1Error(20001, 'Invalid request. The code was issued with PKCE; exchange it on /open-apis/authen/v2/oauth/token');
     const grant = grantOrThrow(state, found.record);
     found.record.used = true;
-    return c.json({ code: 0, msg: 'success', data: answer(state, grant, lifetimes, withProfile) });
+    return ok(c, answer(state, grant, lifetimes, withProfile));
   };
 
   const byRefreshToken = (lifetimes: V1Lifetimes, withProfile: boolean) => async (c: Context) => {
@@ -42,7 +45,7 @@ export function addTokenV1Routes(app: Hono, state: EmulatorState): void {
     if ('problem' in found) throw REFRESH_ERRORS[found.problem]();
     const grant = grantOrThrow(state, found.record);
     found.record.status = 'used';
-    return c.json({ code: 0, msg: 'success', data: answer(state, grant, lifetimes, withProfile) });
+    return ok(c, answer(state, grant, lifetimes, withProfile));
   };
 
   app.post(`${base}/oidc/access_token`, byCode(OIDC_LIFETIMES, false));
@@ -70,10 +73,7 @@ function answer(state: EmulatorState, grant: Grant, lifetimes: V1Lifetimes, with
 
 /** The app behind the bearer token: its app_access_token, or a tenant token of it. */
 function callerApp(state: EmulatorState, c: Context): App {
-  const header = c.req.header('authorization');
-  if (header === undefined || header.trim() === '') throw errors.needToken();
-  const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
-  if (token === undefined) throw errors.badTokenFormat();
+  const token = requireBearerToken(c);
   const found = state.tokens.lookup(token);
   const app = 'record' in found && found.record.kind !== 'user' ? state.apps.get(found.record.appId) : undefined;
   if (app === undefined) {

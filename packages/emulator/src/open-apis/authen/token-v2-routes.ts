@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { tryReadJson } from '../../http/read-json.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import type { App } from '../../state/types.ts';
 import { findCode, findRefreshToken, grantFrom, type CodeProblem, type GrantProblem, type RefreshProblem } from './find-grant.ts';
@@ -127,20 +128,16 @@ function required(body: Fields, name: string): string {
 
 /** JSON (as documented) or `application/x-www-form-urlencoded` (as RFC 6749 clients send); string fields only. */
 async function readTokenRequest(c: Context): Promise<Fields> {
-  const text = await c.req.text();
   const fields: Fields = {};
   if ((c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    for (const [key, value] of new URLSearchParams(text)) fields[key] ??= value;
+    for (const [key, value] of new URLSearchParams(await c.req.text())) fields[key] ??= value;
     return fields;
   }
-  if (text.trim() === '') return fields;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw oauthErrors.malformed('The body is not valid JSON.');
+  const read = await tryReadJson(c);
+  if ('problem' in read) {
+    if (read.problem === 'empty') return fields;
+    throw oauthErrors.malformed(read.problem === 'not-json' ? 'The body is not valid JSON.' : 'The body must be a JSON object.');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw oauthErrors.malformed('The body must be a JSON object.');
-  for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') fields[key] = value;
+  for (const [key, value] of Object.entries(read.body)) if (typeof value === 'string') fields[key] = value;
   return fields;
 }

@@ -1,5 +1,7 @@
 import type { Hono } from 'hono';
+import { requireBearerToken } from '../../http/bearer-token.ts';
 import { errors, FeishuError } from '../../http/feishu-error.ts';
+import { ok } from '../../http/ok.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import { serializeUserInfo } from './serialize-user-info.ts';
 import { userProblem, V1_USER_ERRORS } from './user-problem.ts';
@@ -12,10 +14,7 @@ import { userProblem, V1_USER_ERRORS } from './user-problem.ts';
  */
 export function addUserInfoRoutes(app: Hono, state: EmulatorState): void {
   app.get('/open-apis/authen/v1/user_info', (c) => {
-    const header = c.req.header('authorization');
-    if (header === undefined || header.trim() === '') throw errors.needToken();
-    const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
-    if (token === undefined) throw errors.badTokenFormat();
+    const token = requireBearerToken(c);
     const found = state.tokens.lookup(token);
     if ('problem' in found && found.problem === 'expired') throw errors.expiredUserToken();
     const record = 'record' in found && found.record.kind === 'user' ? found.record : undefined;
@@ -29,6 +28,6 @@ export function addUserInfoRoutes(app: Hono, state: EmulatorState): void {
       const { code, msg } = V1_USER_ERRORS[problem ?? 'missing'];
       throw new FeishuError(200, code, msg);
     }
-    return c.json({ code: 0, msg: 'success', data: serializeUserInfo(caller, record.tenantKey, user) });
+    return ok(c, serializeUserInfo(caller, record.tenantKey, user));
   });
 }

@@ -1,13 +1,16 @@
 import type { Context, Hono } from 'hono';
 import { authenticate, requireScope, type Caller } from '../../http/authenticate.ts';
 import { FeishuError } from '../../http/feishu-error.ts';
+import { ok } from '../../http/ok.ts';
 import { paginate } from '../../http/paginate.ts';
 import { readJson } from '../../http/read-json.ts';
+import { stringList } from '../../http/string-list.ts';
 import { departmentInScope, userInScope } from '../../state/contact-scope.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
-import { findUser, userIdAs, type DepartmentIdType, type UserIdType } from '../../state/ids.ts';
+import { findUser, isUserIdType, userIdAs, type DepartmentIdType, type UserIdType } from '../../state/ids.ts';
 import type { Department, Tenant, User } from '../../state/types.ts';
 import { departmentIdAs, findDepartment, serializeDepartment, serializeGroup, serializeUser, type IdTypes } from './serialize.ts';
+import { serializeStatus } from './serialize-status.ts';
 
 const base = '/open-apis/contact/v3';
 const contactScopes = ['contact:contact:readonly_as_app', 'contact:contact.base:readonly', 'contact:department.base:readonly', 'contact:user.base:readonly'];
@@ -103,19 +106,19 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const { app: self, tenant } = caller(c, ['tenant']);
     const userIdType = idTypes(c).userIdType;
     const body = await readJson(c);
-    const emails = stringList(body['emails'], 'emails');
-    const mobiles = stringList(body['mobiles'], 'mobiles');
+    const emails = stringList(body['emails'], 'emails', paramError, 50);
+    const mobiles = stringList(body['mobiles'], 'mobiles', paramError, 50);
     const includeResigned = body['include_resigned'] === true;
-    const found = (userId: string | undefined) => {
-      const user = userId === undefined ? undefined : tenant.users.get(userId);
+    const found = (family: 'email' | 'mobile', id: string) => {
+      const user = findUser(self, tenant, family, id);
       if (user === undefined || user.deleted || (user.status.isResigned && !includeResigned) || !userInScope(self, tenant, user)) return undefined;
       return user;
     };
     const describe = (user: User | undefined) =>
-      user === undefined ? {} : { user_id: userIdAs(self, tenant.tenantKey, user, userIdType), status: { is_frozen: user.status.isFrozen, is_resigned: user.status.isResigned, is_activated: user.status.isActivated, is_exited: user.status.isExited, is_unjoin: user.status.isUnjoin } };
+      user === undefined ? {} : { user_id: userIdAs(self, tenant.tenantKey, user, userIdType), status: serializeStatus(user.status) };
     const userList = [
-      ...emails.map((email) => ({ ...describe(found(tenant.usersByEmail.get(email.toLowerCase()))), email })),
-      ...mobiles.map((mobile) => ({ ...describe(found(tenant.usersByMobile.get(normaliseMobile(mobile)))), mobile })),
+      ...emails.map((email) => ({ ...describe(found('email', email)), email })),
+      ...mobiles.map((mobile) => ({ ...describe(found('mobile', mobile)), mobile })),
     ];
     return ok(c, { user_list: userList });
   });
@@ -177,17 +180,13 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
   });
 }
 
-function ok(c: Context, data: unknown): Response {
-  return c.json({ code: 0, msg: 'success', data });
-}
-
 function paramError(detail: string): FeishuError {
   return new FeishuError(400, 40001, `param invalid: ${detail}`);
 }
 
-function asUserIdType(value: string | undefined): UserIdType {
-  if (value === undefined || value === 'open_id' || value === 'union_id' || value === 'user_id') return value ?? 'open_id';
-  throw paramError(`unsupported user id type ${value}`);
+function asUserIdType(value = 'open_id'): UserIdType {
+  if (!isUserIdType(value)) throw paramError(`unsupported user id type ${value}`);
+  return value;
 }
 
 function idTypes(c: Context): IdTypes {
@@ -224,17 +223,4 @@ function descendants(tenant: Tenant, openDepartmentId: string): Department[] {
     }
   }
   return found;
-}
-
-function stringList(value: unknown, name: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw paramError(`${name} must be a list of strings`);
-  if (value.length > 50) throw paramError(`${name}: at most 50`);
-  return value as string[];
-}
-
-/** Mainland numbers may be given with or without `+86`. */
-function normaliseMobile(mobile: string): string {
-  const compact = mobile.replace(/[\s-]/g, '');
-  return compact.startsWith('+') ? compact : `+86${compact}`;
 }

@@ -1,5 +1,6 @@
 import { userIdAs, type DepartmentIdType, type UserIdType } from '../../state/ids.ts';
 import type { App, Department, Group, Tenant, User } from '../../state/types.ts';
+import { serializeStatus } from './serialize-status.ts';
 
 export type IdTypes = { userIdType: UserIdType; departmentIdType: DepartmentIdType };
 
@@ -32,7 +33,7 @@ export function serializeUser(app: App, tenant: Tenant, user: User, ids: IdTypes
     ...(can('contact:user.phone:readonly') ? { mobile: user.mobile, mobile_visible: true } : {}),
     gender: user.gender,
     avatar: { avatar_72: `${avatarBase}_72.png`, avatar_240: `${avatarBase}_240.png`, avatar_640: `${avatarBase}_640.png`, avatar_origin: `${avatarBase}.png` },
-    status: { is_frozen: user.status.isFrozen, is_resigned: user.status.isResigned, is_activated: user.status.isActivated, is_exited: user.status.isExited, is_unjoin: user.status.isUnjoin },
+    status: serializeStatus(user.status),
     department_ids: user.departmentIds.map((id) => departmentIdAs(tenant, id, ids.departmentIdType)),
     ...(user.leaderUserId === undefined ? {} : leaderOf(app, tenant, user.leaderUserId, ids.userIdType)),
     city: user.city,

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { tryReadJson, type JsonRead } from '../../http/read-json.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import { cardKind } from './message-content.ts';
 import { appendMessage, imStoreOf, type BotHook } from './message-store.ts';
@@ -27,7 +28,7 @@ class HookFailure extends Error {
 export function addBotHookRoutes(app: Hono, state: EmulatorState): void {
   app.post('/open-apis/bot/v2/hook/:token', async (c) => {
     try {
-      deliver(state, c.req.param('token'), await c.req.text());
+      deliver(state, c.req.param('token'), await c.req.text(), await tryReadJson(c));
       return reply(c, 0, 'success');
     } catch (error) {
       if (error instanceof HookFailure) return reply(c, error.code, error.message);
@@ -36,17 +37,13 @@ export function addBotHookRoutes(app: Hono, state: EmulatorState): void {
   });
 }
 
-function deliver(state: EmulatorState, token: string, raw: string): void {
+function deliver(state: EmulatorState, token: string, raw: string, read: JsonRead): void {
   const store = imStoreOf(state);
   const hook = store.hooks.get(token);
   if (hook === undefined) throw new HookFailure(19001, 'param invalid: incoming webhook access token invalid');
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new HookFailure(9499, 'Bad Request');
-  }
-  if (!isObject(body)) throw new HookFailure(9499, 'Bad Request');
+  // An empty body is as bad as malformed JSON here: a hook call must at least name its msg_type.
+  if ('problem' in read) throw new HookFailure(9499, 'Bad Request');
+  const { body } = read;
   if (hook.secret !== undefined && !verifyHookSignature({ timestamp: body['timestamp'], sign: body['sign'], secret: hook.secret, nowMs: state.clock.now() })) {
     throw new HookFailure(19021, 'sign match fail or timestamp is not within one hour from current time');
   }

@@ -1,10 +1,12 @@
 import type { Context, Hono } from 'hono';
 import type { EventBus } from '../../events/event-bus.ts';
 import { authenticate, requireScope, type Caller } from '../../http/authenticate.ts';
+import { ok } from '../../http/ok.ts';
 import { paginate } from '../../http/paginate.ts';
 import { readJson } from '../../http/read-json.ts';
+import { stringList } from '../../http/string-list.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
-import { findUser, userIdAs, type UserIdType } from '../../state/ids.ts';
+import { findUser, isUserIdType, userIdAs, type UserIdType } from '../../state/ids.ts';
 import type { App, Chat, Tenant, User } from '../../state/types.ts';
 import { addBotToChat, createGroupChat } from './chats.ts';
 import { chatErrors } from './im-errors.ts';
@@ -27,9 +29,9 @@ export function addChatRoutes(app: Hono, state: EmulatorState, bus: EventBus): v
     const { app: self, tenant } = caller(c, writeScopes);
     const idType = userIdType(c, 'user_id_type');
     const body = await readJson(c);
-    const userIds = stringList(body, 'user_id_list', 50).map((id) => member(self, tenant, idType, id).userId);
+    const userIds = stringList(body['user_id_list'], 'user_id_list', chatErrors.invalidParam, 50).map((id) => member(self, tenant, idType, id).userId);
     const ownerId = typeof body['owner_id'] === 'string' && body['owner_id'] !== '' ? member(self, tenant, idType, body['owner_id']).userId : undefined;
-    const bots = stringList(body, 'bot_id_list', 5).map((appId) => {
+    const bots = stringList(body['bot_id_list'], 'bot_id_list', chatErrors.invalidParam, 5).map((appId) => {
       const bot = state.apps.get(appId);
       if (bot === undefined || !bot.installations.has(tenant.tenantKey)) throw chatErrors.botNotFound();
       return bot;
@@ -123,18 +125,7 @@ function member(app: App, tenant: Tenant, idType: UserIdType, id: string): User 
 
 function userIdType(c: Context, name: string): UserIdType {
   const value = c.req.query(name) ?? 'open_id';
-  if (value !== 'open_id' && value !== 'union_id' && value !== 'user_id') throw chatErrors.invalidParam(`${name} must be open_id, union_id or user_id`);
+  if (!isUserIdType(value)) throw chatErrors.invalidParam(`${name} must be open_id, union_id or user_id`);
   return value;
 }
 
-function stringList(body: Record<string, unknown>, key: string, max: number): string[] {
-  const value = body[key];
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw chatErrors.invalidParam(`${key} must be a list of strings`);
-  if (value.length > max) throw chatErrors.invalidParam(`${key}: at most ${max}`);
-  return value as string[];
-}
-
-function ok(c: Context, data: unknown): Response {
-  return c.json({ code: 0, msg: 'success', data });
-}

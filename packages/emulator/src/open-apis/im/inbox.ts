@@ -1,5 +1,5 @@
 import type { EmulatorState } from '../../state/emulator-state.ts';
-import { findUser } from '../../state/ids.ts';
+import { findUserByAnyId } from '../../state/find-user-by-any-id.ts';
 import type { Chat, Tenant, User } from '../../state/types.ts';
 import { findChat } from './chats.ts';
 import { imStoreOf, type StoredMessage } from './message-store.ts';
@@ -15,24 +15,11 @@ export function findInbox(state: EmulatorState, id: string): Inbox | undefined {
     const found = findChat(state, id);
     return found === undefined ? undefined : { kind: 'chat', tenant: found.tenant, user: undefined, chats: [found.chat] };
   }
-  for (const tenant of state.tenants.values()) {
-    const user = findAnyUser(state, tenant, id);
-    if (user === undefined) continue;
-    const chats = [...tenant.chats.values()].filter((chat) => chat.chatType === 'p2p' && chat.memberUserIds.has(user.userId));
-    return { kind: 'user', tenant, user, chats };
-  }
-  return undefined;
-}
-
-function findAnyUser(state: EmulatorState, tenant: Tenant, id: string): User | undefined {
-  const direct = tenant.users.get(id) ?? tenant.users.get(tenant.usersByEmail.get(id.toLowerCase()) ?? tenant.usersByUnionId.get(id) ?? '');
-  if (direct !== undefined || !id.startsWith('ou_')) return direct;
-  for (const app of state.apps.values()) {
-    if (!app.installations.has(tenant.tenantKey)) continue;
-    const user = findUser(app, tenant, 'open_id', id);
-    if (user !== undefined) return user;
-  }
-  return undefined;
+  const found = findUserByAnyId(state, undefined, id, ['user_id', 'email', 'union_id', 'open_id']);
+  if (found === undefined) return undefined;
+  const { tenant, user } = found;
+  const chats = [...tenant.chats.values()].filter((chat) => chat.chatType === 'p2p' && chat.memberUserIds.has(user.userId));
+  return { kind: 'user', tenant, user, chats };
 }
 
 /** The inbox's messages, oldest first, as the control API shows them. */

@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { authenticate, requireScope, type Caller } from '../../http/authenticate.ts';
+import { ok } from '../../http/ok.ts';
 import { readJson } from '../../http/read-json.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
-import type { UserIdType } from '../../state/ids.ts';
+import { isUserIdType } from '../../state/ids.ts';
 import { imErrors } from './im-errors.ts';
 import { cardKind, isSharedCard, parseContent } from './message-content.ts';
 import { imStoreOf } from './message-store.ts';
@@ -59,8 +60,8 @@ export function addMessageRoutes(app: Hono, state: EmulatorState): void {
 
   app.get(`${base}/:message_id`, (c) => {
     const self = caller(c, readScopes);
-    const userIdType = (c.req.query('user_id_type') ?? 'open_id') as UserIdType;
-    if (!['open_id', 'union_id', 'user_id'].includes(userIdType)) throw imErrors.fieldValidation('user_id_type', 'must be open_id, union_id or user_id');
+    const userIdType = c.req.query('user_id_type') ?? 'open_id';
+    if (!isUserIdType(userIdType)) throw imErrors.fieldValidation('user_id_type', 'must be open_id, union_id or user_id');
     const { message } = visibleMessage(state, self, c.req.param('message_id'));
     return ok(c, { items: [serializeMessage(self.app, self.tenant, message, userIdType)] });
   });
@@ -107,8 +108,4 @@ export function addMessageRoutes(app: Hono, state: EmulatorState): void {
     message.editCount += 1;
     return ok(c, serializeMessage(self.app, self.tenant, message));
   });
-}
-
-function ok(c: Context, data: unknown): Response {
-  return c.json({ code: 0, msg: 'success', data });
 }

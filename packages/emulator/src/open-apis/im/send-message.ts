@@ -1,8 +1,8 @@
 import type { Caller } from '../../http/authenticate.ts';
 import { userInScope } from '../../state/contact-scope.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
-import { findUser } from '../../state/ids.ts';
-import type { App, Chat, Tenant, User } from '../../state/types.ts';
+import { findUserByAnyId } from '../../state/find-user-by-any-id.ts';
+import type { App, Chat, Tenant } from '../../state/types.ts';
 import { ensureP2pChat } from './chats.ts';
 import { imErrors } from './im-errors.ts';
 import { parseContent } from './message-content.ts';
@@ -45,17 +45,11 @@ export function resolveReceiver(state: EmulatorState, caller: Caller, idType: Re
     if (!chat.botAppIds.has(app.appId)) throw imErrors.botNotInChat();
     return chat;
   }
-  const user = findReceiver(app, tenant, idType, receiveId);
+  const user = findUserByAnyId(tenant, app, receiveId, [idType]);
   if (user === undefined || user.deleted) throw imErrors.invalidReceiveId();
   if (user.status.isResigned) throw imErrors.resigned();
   if (!userInScope(app, tenant, user)) throw imErrors.noAvailability();
   return ensureP2pChat(state, app, tenant, user);
-}
-
-function findReceiver(app: App, tenant: Tenant, idType: Exclude<ReceiveIdType, 'chat_id'>, id: string): User | undefined {
-  if (idType !== 'email') return findUser(app, tenant, idType, id);
-  const userId = tenant.usersByEmail.get(id.toLowerCase());
-  return userId === undefined ? undefined : tenant.users.get(userId);
 }
 
 /** Validates content for `msgType` and turns text `<at>` tags into `@_user_N` placeholders. */

@@ -1,6 +1,7 @@
+import { findUserByAnyId } from '../../state/find-user-by-any-id.ts';
+import type { UserIdType } from '../../state/ids.ts';
 import type { App, Tenant } from '../../state/types.ts';
 import type { StoredMention } from './message-store.ts';
-import { findUserByAnyId } from './user-ids.ts';
 
 const AT_TAG = /<at\s+user_id\s*=\s*"([^"]*)"\s*>([^<]*)<\/at>/g;
 
@@ -13,11 +14,17 @@ export function extractTextMentions(app: App, tenant: Tenant, text: string): { t
   const mentions: StoredMention[] = [];
   const replaced = text.replace(AT_TAG, (_tag, id: string, name: string) => {
     if (id === 'all') return '@_all';
-    const user = findUserByAnyId(app, tenant, id);
+    const user = findUserByAnyId(tenant, app, id, [familyOf(id)]);
     if (user === undefined || user.deleted) return `@${name}`;
     const key = `@_user_${mentions.length + 1}`;
     mentions.push({ key, name: name === '' ? user.name : name, userId: user.userId });
     return key;
   });
   return { text: replaced, mentions };
+}
+
+/** The family of an `<at>` id, read from its prefix: `ou_` open_id (as `app` sees it), `on_` union_id, else user_id. */
+function familyOf(id: string): UserIdType {
+  if (id.startsWith('ou_')) return 'open_id';
+  return id.startsWith('on_') ? 'union_id' : 'user_id';
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findUser, userIdAs } from '../../state/ids.ts';
+import { userIdAs } from '../../state/ids.ts';
 import type { App, Tenant, User } from '../../state/types.ts';
 
 /**
@@ -17,11 +17,4 @@ export function userIdTriple(app: App, tenant: Tenant, user: User): Record<strin
 /** A bot's open_id, for mentions of a bot. Feishu gives bots `ou_` ids too; one per bot here. */
 export function botOpenId(appId: string): string {
   return `ou_${createHash('sha256').update(`bot:${appId}`).digest('hex').slice(0, 32)}`;
-}
-
-/** A user named by an id of any family, tried in turn: open_id (as `app` sees it), user_id, union_id. */
-export function findUserByAnyId(app: App, tenant: Tenant, id: string): User | undefined {
-  if (id.startsWith('ou_')) return findUser(app, tenant, 'open_id', id);
-  if (id.startsWith('on_')) return findUser(app, tenant, 'union_id', id);
-  return tenant.users.get(id);
 }
