@@ -10,9 +10,9 @@ export type ControlHooks = {
   reset(): void;
   resendAppTicket(app: App): void;
   /** Runs the url_verification handshake against the app's event request URL (events/). */
-  verifyEventUrl?(app: App): Promise<{ ok: boolean; detail: string }>;
+  verifyEventUrl(app: App): Promise<{ ok: boolean; detail: string }>;
   /** Reports a changed contact scope, for contact.scope.updated_v3 (events/). */
-  contactScopeChanged?(app: App, tenantKey: string, previous: ContactScope): void;
+  contactScopeChanged(app: App, tenantKey: string, previous: ContactScope): void;
 };
 
 /**
@@ -65,11 +65,11 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
       const list = (key: string) => (Array.isArray(scope[key]) ? (scope[key] as unknown[]).map(String) : []);
       const previous = target.installations.get(tenantKey);
       target.installations.set(tenantKey, { departments: list('departments'), users: list('users'), groups: list('groups') });
-      if (previous !== undefined) hooks.contactScopeChanged?.(target, tenantKey, previous);
+      if (previous !== undefined) hooks.contactScopeChanged(target, tenantKey, previous);
     }
     // Saving a request URL runs Feishu's url_verification handshake; the result is reported, and
     // the URL is kept either way so a receiver that is not up yet can be configured in advance.
-    const urlVerification = typeof body['event_request_url'] === 'string' && body['event_request_url'] !== '' ? await hooks.verifyEventUrl?.(target) : undefined;
+    const urlVerification = typeof body['event_request_url'] === 'string' && body['event_request_url'] !== '' ? await hooks.verifyEventUrl(target) : undefined;
     return c.json({ ...describeApp(target), ...(urlVerification === undefined ? {} : { url_verification: urlVerification }) });
   });
 

@@ -59,14 +59,3 @@ export function putUser(tenant: Tenant, user: User): void {
     members.add(user.userId);
   }
 }
-
-/** Depth of a department below the root (top-level departments have depth 1). */
-export function depthOf(tenant: Tenant, openDepartmentId: string): number {
-  let depth = 0;
-  let current = tenant.departments.get(openDepartmentId);
-  while (current !== undefined && current.parentId !== '') {
-    depth += 1;
-    current = tenant.departments.get(current.parentId);
-  }
-  return depth;
-}

@@ -94,6 +94,12 @@ export function messageForUuid(store: ImStore, appId: string, uuid: string | und
 
 export function rememberUuid(store: ImStore, appId: string, uuid: string | undefined, messageId: string, now: number): void {
   if (uuid === undefined || uuid === '') return;
+  // Every entry lives the same hour, so insertion order is expiry order: dropping expired entries
+  // from the front keeps the map to one hour of sends without scanning it.
+  for (const [key, entry] of store.uuids) {
+    if (entry.expiresAt > now) break;
+    store.uuids.delete(key);
+  }
   store.uuids.set(`${appId}:${uuid}`, { messageId, expiresAt: now + UUID_WINDOW_MS });
 }
 
