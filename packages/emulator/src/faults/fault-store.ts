@@ -25,10 +25,10 @@ const stores = new WeakMap<object, FaultStore>();
 
 /** The fault rules of one emulator world (a reset starts a new, empty set). */
 export function faultsFor(state: EmulatorState): FaultStore {
-  let store = stores.get(state.tokens);
+  let store = stores.get(state.world);
   if (store === undefined) {
     store = createFaultStore(state.options.seed);
-    stores.set(state.tokens, store);
+    stores.set(state.world, store);
   }
   return store;
 }

@@ -25,6 +25,12 @@ export type EmulatorOptions = {
  * read them at request time rather than capturing them.
  */
 export type EmulatorState = {
+  /**
+   * The identity of the current world. Each area keeps its own store (OAuth grants, messages,
+   * rate-limit counters, fault rules) in a `WeakMap` keyed by this object; reset makes a new one,
+   * so every store starts empty and the old ones can be freed.
+   */
+  world: object;
   options: Required<EmulatorOptions>;
   clock: Clock;
   random: Random;
@@ -74,6 +80,7 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
     now: clock.now(),
   });
   const state: EmulatorState = {
+    world: Object.freeze({}),
     options: resolved,
     clock,
     random,

@@ -63,15 +63,15 @@ export const PENDING_LIFETIME_MS = 30 * 60 * 1000;
 // the precise code (20004 expired, 20065 / 20073 already used) rather than "not found".
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
-// Keyed by the token store, which `POST /_emulator/reset` replaces: a reset starts OAuth afresh.
+// Keyed by the world (`state.world`): a reset starts OAuth afresh.
 const stores = new WeakMap<object, OAuthStore>();
 
 /** The OAuth records of this emulator's current world. */
-export function oauthStoreOf(state: Pick<EmulatorState, 'tokens' | 'clock'>): OAuthStore {
-  let store = stores.get(state.tokens);
+export function oauthStoreOf(state: Pick<EmulatorState, 'world' | 'clock'>): OAuthStore {
+  let store = stores.get(state.world);
   if (store === undefined) {
     store = createOAuthStore(() => state.clock.now());
-    stores.set(state.tokens, store);
+    stores.set(state.world, store);
   }
   return store;
 }

@@ -58,15 +58,15 @@ export type ImStore = {
 /** Requests with the same uuid succeed at most once within an hour (im-v1/message/create.md). */
 export const UUID_WINDOW_MS = 60 * 60 * 1000;
 
-// Keyed by the token store, which `POST /_emulator/reset` replaces: a reset empties every inbox.
+// Keyed by the world (`state.world`): a reset empties every inbox.
 const stores = new WeakMap<object, ImStore>();
 
 /** The messages, chats' extra facts and custom bots of this emulator's current world. */
-export function imStoreOf(state: Pick<EmulatorState, 'tokens'>): ImStore {
-  let store = stores.get(state.tokens);
+export function imStoreOf(state: Pick<EmulatorState, 'world'>): ImStore {
+  let store = stores.get(state.world);
   if (store === undefined) {
     store = { messages: new Map(), chatMessages: new Map(), chatInfo: new Map(), p2pChats: new Map(), uuids: new Map(), hooks: new Map() };
-    stores.set(state.tokens, store);
+    stores.set(state.world, store);
   }
   return store;
 }
@@ -104,7 +104,7 @@ export function rememberUuid(store: ImStore, appId: string, uuid: string | undef
 }
 
 /** Records what a card callback did to a card, for `GET /_emulator/inbox/:id`. */
-export function recordCardState(state: Pick<EmulatorState, 'tokens'>, messageId: string, cardState: Record<string, unknown>): boolean {
+export function recordCardState(state: Pick<EmulatorState, 'world'>, messageId: string, cardState: Record<string, unknown>): boolean {
   const message = imStoreOf(state).messages.get(messageId);
   if (message === undefined) return false;
   message.cardState = { ...message.cardState, ...cardState };
