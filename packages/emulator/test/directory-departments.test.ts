@@ -1,27 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { hire, subscribe, type AppSettings } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
 import { sdkReceiver, type SdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const events = ['contact.department.created_v3', 'contact.department.updated_v3', 'contact.department.deleted_v3', 'contact.scope.updated_v3'];
 type Department = { open_department_id: string; department_id: string; name: string; parent_department_id: string };
 
 describe('directory changes to departments, and their contact events', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
   let receiver: SdkReceiver | undefined;
   let app: AppSettings;
-  afterEach(async () => {
-    await receiver?.close();
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const setUp = async (seed: number) => {
-    emulator = await createEmulator({ seed, users: 10, departments: 3 });
+    emulator = await perTest.start({ seed, users: 10, departments: 3 });
     app = await control<AppSettings>(emulator, 'GET', `/_emulator/apps/${emulator.defaultApp().appId}`);
-    receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events });
+    receiver = perTest.track(await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events }));
     expect((await subscribe(emulator, app.app_id, receiver.url, events)).url_verification?.ok).toBe(true);
   };
   const nth = (index: number) => eventually(() => receiver!.received[index]);

@@ -1,31 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { hire, subscribe, type AppSettings } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
 import { sdkReceiver, type Received } from './support/sdk-receiver.ts';
-import type { Receiver } from './support/serve.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const userEvents = ['contact.user.created_v3', 'contact.user.updated_v3', 'contact.user.deleted_v3'];
 type Department = { open_department_id: string; department_id: string };
 
 describe('directory changes to people, and their contact events', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const receivers: Receiver[] = [];
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const listen = async (app: AppSettings) => {
     const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: userEvents });
-    receivers.push(receiver);
+    perTest.track(receiver);
     expect((await subscribe(emulator!, app.app_id, receiver.url, userEvents)).url_verification?.ok).toBe(true);
     return receiver;
   };
   const setUp = async (seed: number) => {
-    emulator = await createEmulator({ seed, users: 10, departments: 3 });
+    emulator = await perTest.start({ seed, users: 10, departments: 3 });
     const app = await control<AppSettings>(emulator, 'GET', `/_emulator/apps/${emulator.defaultApp().appId}`);
     return { app, receiver: await listen(app) };
   };

@@ -1,31 +1,27 @@
 import http from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decryptEvent, signRequest } from '../src/events/event-crypto.ts';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import type { Emulator } from '../src/index.ts';
 import { attemptsReach, hire, rawReceiver, subscribe, type AppSettings } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
 import { sdkReceiver } from './support/sdk-receiver.ts';
-import { serve, type Receiver } from './support/serve.ts';
+import { serve } from './support/serve.ts';
 import { control, openApi, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 describe('event push over HTTP', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const receivers: Receiver[] = [];
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const defaultApp = async () => control<AppSettings>(emulator!, 'GET', `/_emulator/apps/${emulator!.defaultApp().appId}`);
 
   it('delivers contact.user.created_v3 to the SDK EventDispatcher, which decrypts it and verifies the signature', async () => {
-    emulator = await createEmulator({ seed: 11, users: 20 });
+    emulator = await perTest.start({ seed: 11, users: 20 });
     const app = await defaultApp();
     expect(app.encrypt_key).toMatch(/^[0-9a-f]{32}$/);
     const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
+    perTest.track(receiver);
 
     const patched = await subscribe(emulator, app.app_id, receiver.url, ['contact.user.created_v3']);
     expect(patched.url_verification).toMatchObject({ ok: true });
@@ -50,14 +46,14 @@ describe('event push over HTTP', () => {
   });
 
   it('sends compact JSON, seconds timestamp, nonce and a signature over the exact body', async () => {
-    emulator = await createEmulator({ seed: 12, users: 10 });
+    emulator = await perTest.start({ seed: 12, users: 10 });
     const app = await defaultApp();
     const receiver = await rawReceiver((request) => {
       const parsed = JSON.parse(request.body) as { encrypt: string };
       const inner = JSON.parse(decryptEvent(app.encrypt_key!, parsed.encrypt)) as Record<string, unknown>;
       return inner['type'] === 'url_verification' ? { body: JSON.stringify({ challenge: inner['challenge'] }) } : {};
     });
-    receivers.push(receiver);
+    perTest.track(receiver);
     await subscribe(emulator, app.app_id, receiver.url, ['contact.user.created_v3']);
     await hire(emulator, { name: 'Compact' });
     await eventually(() => receiver.requests.length >= 2);
@@ -84,10 +80,10 @@ describe('event push over HTTP', () => {
   });
 
   it('pushes plain JSON without a signature when the app has no Encrypt Key', async () => {
-    emulator = await createEmulator({ seed: 13, users: 10 });
+    emulator = await perTest.start({ seed: 13, users: 10 });
     const app = await control<AppSettings>(emulator, 'PATCH', `/_emulator/apps/${emulator.defaultApp().appId}`, { encrypt_key: null });
     const receiver = await sdkReceiver({ encryptKey: null, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
+    perTest.track(receiver);
     expect((await subscribe(emulator, app.app_id, receiver.url, ['contact.user.created_v3'])).url_verification?.ok).toBe(true);
     const hired = await hire(emulator, { name: 'Plain' });
     const event = await eventually(() => receiver.received[0]);
@@ -95,10 +91,10 @@ describe('event push over HTTP', () => {
   });
 
   it('is refused by the SDK when the signature is tampered with in transit', async () => {
-    emulator = await createEmulator({ seed: 14, users: 10 });
+    emulator = await perTest.start({ seed: 14, users: 10 });
     const app = await defaultApp();
     const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
+    perTest.track(receiver);
     // A proxy that flips one hex digit of the signature before the SDK sees the request.
     const proxy = await serve((request, response) => {
       const headers = { ...request.headers };
@@ -107,7 +103,7 @@ describe('event push over HTTP', () => {
       const forward = http.request(receiver.url, { method: 'POST', headers }, (answer) => answer.pipe(response.writeHead(answer.statusCode ?? 502)));
       request.pipe(forward);
     });
-    receivers.push(proxy);
+    perTest.track(proxy);
     expect((await subscribe(emulator, app.app_id, proxy.url, ['contact.user.created_v3'])).url_verification?.ok).toBe(true);
     await hire(emulator, { name: 'Tampered' });
     const [attempt] = await attemptsReach(emulator, `?app_id=${app.app_id}`, 1);
@@ -117,11 +113,12 @@ describe('event push over HTTP', () => {
   });
 
   it('reports a failed url_verification handshake and keeps the URL', async () => {
-    emulator = await createEmulator({ seed: 15, users: 5 });
+    emulator = await perTest.start({ seed: 15, users: 5 });
     const appId = emulator.defaultApp().appId;
     const wrongEcho = await rawReceiver(() => ({ body: JSON.stringify({ challenge: 'something else' }) }));
     const slow = await rawReceiver(() => ({ delayMs: 1_300 }));
-    receivers.push(wrongEcho, slow);
+    perTest.track(wrongEcho);
+    perTest.track(slow);
     const wrong = await subscribe(emulator, appId, wrongEcho.url, []);
     expect(wrong.url_verification).toMatchObject({ ok: false, detail: 'the answer does not echo the challenge' });
     expect(wrong).toMatchObject({ event_request_url: wrongEcho.url });
@@ -133,10 +130,10 @@ describe('event push over HTTP', () => {
   });
 
   it('pushes app_ticket to a store app, where the SDK caches it and then obtains tokens with it', async () => {
-    emulator = await createEmulator({ seed: 16, users: 5 });
+    emulator = await perTest.start({ seed: 16, users: 5 });
     const store = await control<AppSettings & { app_ticket: string }>(emulator, 'POST', '/_emulator/apps', { type: 'store', tenant_keys: [emulator.state.defaultTenantKey] });
     const receiver = await sdkReceiver({ encryptKey: store.encrypt_key, verificationToken: store.verification_token, events: [] });
-    receivers.push(receiver);
+    perTest.track(receiver);
     expect((await subscribe(emulator, store.app_id, receiver.url, [])).url_verification?.ok).toBe(true);
 
     const resent = await openApi(emulator, 'POST', '/open-apis/auth/v3/app_ticket/resend', { body: { app_id: store.app_id, app_secret: store.app_secret } });
@@ -153,10 +150,10 @@ describe('event push over HTTP', () => {
   });
 
   it('delivers only to subscribed apps with a request URL', async () => {
-    emulator = await createEmulator({ seed: 17, users: 5 });
+    emulator = await perTest.start({ seed: 17, users: 5 });
     const app = await defaultApp();
     const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
+    perTest.track(receiver);
     await subscribe(emulator, app.app_id, receiver.url, ['contact.user.updated_v3']);
     await hire(emulator, { name: 'Unsubscribed' });
     await control(emulator, 'PATCH', `/_emulator/apps/${app.app_id}`, { subscribed_events: ['contact.user.created_v3'] });

@@ -1,28 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { attemptsReach, deliveries, hire, subscribe, type AppSettings } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
 import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control } from './support/sdk.ts';
-import type { Receiver } from './support/serve.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 describe('event delivery faults', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const receivers: Receiver[] = [];
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const listen = async (app: AppSettings) => {
     const receiver = await sdkReceiver({ encryptKey: app.encrypt_key, verificationToken: app.verification_token, events: ['contact.user.created_v3'] });
-    receivers.push(receiver);
+    perTest.track(receiver);
     expect((await subscribe(emulator!, app.app_id, receiver.url, ['contact.user.created_v3'])).url_verification?.ok).toBe(true);
     return receiver;
   };
   const setUp = async (seed: number) => {
-    emulator = await createEmulator({ seed, users: 5 });
+    emulator = await perTest.start({ seed, users: 5 });
     const app = await control<AppSettings>(emulator, 'GET', `/_emulator/apps/${emulator.defaultApp().appId}`);
     const receiver = await listen(app);
     return { app, receiver, names: () => receiver.received.map((event) => nameOf(event.data)) };

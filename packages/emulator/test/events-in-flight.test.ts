@@ -1,9 +1,9 @@
 import type http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
 import { deliveries, hire, subscribe } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
-import { serve, type Receiver } from './support/serve.ts';
+import { serve } from './support/serve.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 /**
  * A receiver that answers the url_verification handshake at once and holds every event request
@@ -25,26 +25,18 @@ async function holdingReceiver() {
 }
 
 describe('the delivery log while a push is in flight', () => {
-  let emulator: Emulator | undefined;
-  let receiver: Receiver | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    await emulator?.close();
-    emulator = undefined;
-    receiver = undefined;
-  });
+  const perTest = emulatorPerTest();
 
   it('lists the attempt as sending until the receiver answers, then updates that entry to delivered', async () => {
-    emulator = await createEmulator({ seed: 61, users: 5 });
-    const holding = await holdingReceiver();
-    receiver = holding;
+    const emulator = await perTest.start({ seed: 61, users: 5 });
+    const holding = perTest.track(await holdingReceiver());
     const appId = emulator.defaultApp().appId;
     expect((await subscribe(emulator, appId, holding.url, ['contact.user.created_v3'], { encrypt_key: null })).url_verification?.ok).toBe(true);
 
     await hire(emulator, { name: 'In Flight' });
     const request = await eventually(() => holding.held[0]);
     const [sending] = await eventually(async () => {
-      const items = await deliveries(emulator!, `?app_id=${appId}`);
+      const items = await deliveries(emulator, `?app_id=${appId}`);
       return items.length > 0 ? items : undefined;
     });
     expect(sending).toMatchObject({ event_id: request.eventId, attempt: 1, duplicate: false, status: 'sending', http_status: null, error: null, next_attempt_at: null });
@@ -53,7 +45,7 @@ describe('the delivery log while a push is in flight', () => {
 
     request.answer(200);
     const delivered = await eventually(async () => {
-      const items = await deliveries(emulator!, `?app_id=${appId}`);
+      const items = await deliveries(emulator, `?app_id=${appId}`);
       return items[0]?.status === 'delivered' ? items : undefined;
     });
     // Updated in place: still one entry for the attempt, with the outcome and its start time.

@@ -1,28 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { CreateEmulatorOptions, Emulator } from '../src/index.ts';
 import { answeringChallenges, attemptsReach, deliveries, hire, rawReceiver, subscribe, type Delivery } from './events-support.ts';
 import { eventually } from './support/eventually.ts';
 import { control } from './support/sdk.ts';
-import type { Receiver } from './support/serve.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 describe('event push retries (platform doc §3.5)', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const receivers: Receiver[] = [];
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   /** The default app, without Encrypt Key, pointed at a receiver for contact.user.created_v3. */
-  const setUp = async (options: Parameters<typeof createEmulator>[0], answer: Parameters<typeof answeringChallenges>[0]) => {
-    emulator = await createEmulator({ users: 5, ...options });
+  const setUp = async (options: CreateEmulatorOptions, answer: Parameters<typeof answeringChallenges>[0]) => {
+    emulator = await perTest.start({ users: 5, ...options });
     const receiver = await rawReceiver(answeringChallenges(answer));
-    receivers.push(receiver);
+    perTest.track(receiver);
     const appId = emulator.defaultApp().appId;
     const patched = await subscribe(emulator, appId, receiver.url, ['contact.user.created_v3'], { encrypt_key: null });
     expect(patched.url_verification?.ok).toBe(true);

@@ -1,22 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { group, inbox, someUsers } from './im-support.ts';
 import { outcome } from './support/outcome.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const shared = (title: string) => JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
 const exclusive = (title: string) => JSON.stringify({ elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
 const v2 = (title: string) => JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: title }] } });
 
 describe('IM v1 card patch', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   async function setUp(seed: number) {
-    emulator = await createEmulator({ seed, users: 10, rateLimitMultiplier: 0 });
+    emulator = await perTest.start({ seed, users: 10, rateLimitMultiplier: 0 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const chatId = await group(emulator, someUsers(emulator, 2), [app.appId]);

@@ -1,22 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { openId, someUsers } from './im-support.ts';
 import { eventually } from './support/eventually.ts';
 import { outcome } from './support/outcome.ts';
 import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 describe('IM v1 chats', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('creates a group with the bot in it, lists the bot\'s groups page by page and lists members without bots', async () => {
-    emulator = await createEmulator({ seed: 131, users: 30, rateLimitMultiplier: 0 });
+    emulator = await perTest.start({ seed: 131, users: 30, rateLimitMultiplier: 0 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const members = someUsers(emulator, 3);
@@ -58,7 +54,7 @@ describe('IM v1 chats', () => {
   });
 
   it('refuses unknown users (232043), unknown bots (232021), unknown chats (232006) and chats the bot is not in (232011)', async () => {
-    emulator = await createEmulator({ seed: 132, users: 10 });
+    emulator = await perTest.start({ seed: 132, users: 10 });
     const client = sdkClient(emulator, emulator.defaultApp());
     expect(await outcome(client.im.v1.chat.create({ data: { user_id_list: ['ou_nobody'] } }))).toEqual({ status: 400, code: 232043 });
     expect(await outcome(client.im.v1.chat.create({ data: { bot_id_list: ['cli_0000000000000000'] } }))).toEqual({ status: 400, code: 232021 });
@@ -68,10 +64,10 @@ describe('IM v1 chats', () => {
   });
 
   it('tells a bot added to a group with im.chat.member.bot.added_v1, received by the SDK\'s EventDispatcher', async () => {
-    emulator = await createEmulator({ seed: 133, users: 10 });
+    emulator = await perTest.start({ seed: 133, users: 10 });
     const app = emulator.defaultApp();
     const receiver = await sdkReceiver({ encryptKey: app.encryptKey ?? null, verificationToken: app.verificationToken, events: ['im.chat.member.bot.added_v1'] });
-    cleanups.push(receiver.close);
+    perTest.onCleanup(receiver.close);
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: receiver.url, subscribed_events: ['im.chat.member.bot.added_v1'] });
 
     const [owner = '', member = ''] = someUsers(emulator, 2);

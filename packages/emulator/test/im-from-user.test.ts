@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type App, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { type App, type Emulator } from '../src/index.ts';
 import { botOpenId } from '../src/open-apis/im/user-ids.ts';
 import { emailOf, group, inbox, openId, someUsers } from './im-support.ts';
 import { eventually } from './support/eventually.ts';
 import { sdkReceiver } from './support/sdk-receiver.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 type Sent = { message_id: string; chat_id: string; chat_type: string };
 
@@ -12,19 +13,14 @@ type Sent = { message_id: string; chat_id: string; chat_type: string };
 const messageReceiver = (app: App) => sdkReceiver({ encryptKey: app.encryptKey ?? null, verificationToken: app.verificationToken, events: ['im.message.receive_v1'] });
 
 describe('users writing to bots, and inboxes', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('stores a p2p message from a user and pushes im.message.receive_v1 to the bot', async () => {
-    emulator = await createEmulator({ seed: 141, users: 10 });
+    emulator = await perTest.start({ seed: 141, users: 10 });
     const app = emulator.defaultApp();
     const receiver = await messageReceiver(app);
-    cleanups.push(receiver.close);
+    perTest.onCleanup(receiver.close);
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: receiver.url, subscribed_events: ['im.message.receive_v1'] });
 
     const [userId = ''] = someUsers(emulator, 1);
@@ -58,13 +54,13 @@ describe('users writing to bots, and inboxes', () => {
   });
 
   it('delivers group messages only to bots that are @-mentioned, with mentions as each app sees them', async () => {
-    emulator = await createEmulator({ seed: 142, users: 10 });
+    emulator = await perTest.start({ seed: 142, users: 10 });
     const app = emulator.defaultApp();
     const other = await control<{ app_id: string }>(emulator, 'POST', '/_emulator/apps', { type: 'self_built', name: 'Other bot' });
     const otherApp = emulator.state.apps.get(other.app_id)!;
     const receivers = [await messageReceiver(app), await messageReceiver(otherApp)];
     for (const [index, target] of [app, otherApp].entries()) {
-      cleanups.push(receivers[index]!.close);
+      perTest.onCleanup(receivers[index]!.close);
       await control(emulator, 'PATCH', `/_emulator/apps/${target.appId}`, { event_request_url: receivers[index]!.url, subscribed_events: ['im.message.receive_v1'] });
     }
     const [author = '', colleague = ''] = someUsers(emulator, 2);
@@ -106,7 +102,7 @@ describe('users writing to bots, and inboxes', () => {
   });
 
   it('answers 404 for an unknown inbox and 400 for a user outside the chat', async () => {
-    emulator = await createEmulator({ seed: 143, users: 10 });
+    emulator = await perTest.start({ seed: 143, users: 10 });
     const response = await fetch(`${emulator.url}/_emulator/inbox/nobody`);
     expect(response.status).toBe(404);
     const [member = '', outsider = ''] = someUsers(emulator, 2);

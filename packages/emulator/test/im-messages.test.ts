@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { emailOf, group, inbox, openId, someUsers } from './im-support.ts';
 import { outcome } from './support/outcome.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const text = (value: string) => JSON.stringify({ text: value });
 
 describe('IM v1 messages', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('sends to a user by open_id, union_id, user_id and email, all into one p2p chat, and to a group by chat_id', async () => {
-    emulator = await createEmulator({ seed: 101, users: 20 });
+    emulator = await perTest.start({ seed: 101, users: 20 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const [userId = ''] = someUsers(emulator, 1);
@@ -55,7 +53,7 @@ describe('IM v1 messages', () => {
   });
 
   it('refuses unknown receivers with 230034, resigned users with 230029 and groups without the bot with 230002', async () => {
-    emulator = await createEmulator({ seed: 102, users: 20 });
+    emulator = await perTest.start({ seed: 102, users: 20 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const send = (type: 'open_id' | 'email' | 'chat_id' | 'user_id', id: string) =>
@@ -77,7 +75,7 @@ describe('IM v1 messages', () => {
   });
 
   it('answers a missing or unknown receive_id_type with field validation 99992402', async () => {
-    emulator = await createEmulator({ seed: 103, users: 5 });
+    emulator = await perTest.start({ seed: 103, users: 5 });
     const client = sdkClient(emulator, emulator.defaultApp());
     const result = await outcome(
       client.im.v1.message.create({ params: { receive_id_type: 'phone' as 'email' }, data: { receive_id: 'x', msg_type: 'text', content: text('x') } }),
@@ -86,7 +84,7 @@ describe('IM v1 messages', () => {
   });
 
   it('delivers a repeated uuid once within an hour, returning the original message, and anew after an hour', async () => {
-    emulator = await createEmulator({ seed: 104, users: 10 });
+    emulator = await perTest.start({ seed: 104, users: 10 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const [userId = ''] = someUsers(emulator, 1);
@@ -105,7 +103,7 @@ describe('IM v1 messages', () => {
   });
 
   it('replies with root_id and parent_id, opens a thread with reply_in_thread, and dedups replies by uuid', async () => {
-    emulator = await createEmulator({ seed: 105, users: 10 });
+    emulator = await perTest.start({ seed: 105, users: 10 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const chatId = await group(emulator, someUsers(emulator, 2), [app.appId]);
@@ -127,7 +125,7 @@ describe('IM v1 messages', () => {
   });
 
   it('gets a message as data.items[] with its current content', async () => {
-    emulator = await createEmulator({ seed: 106, users: 10 });
+    emulator = await perTest.start({ seed: 106, users: 10 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const [userId = ''] = someUsers(emulator, 1);
@@ -144,7 +142,7 @@ describe('IM v1 messages', () => {
   });
 
   it('turns <at> tags of a text into @_user_N placeholders with mentions', async () => {
-    emulator = await createEmulator({ seed: 107, users: 10 });
+    emulator = await perTest.start({ seed: 107, users: 10 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const [to = '', tagged = ''] = someUsers(emulator, 2);
@@ -158,7 +156,7 @@ describe('IM v1 messages', () => {
   });
 
   it('edits text and post messages of the sending app only, at most 20 times', async () => {
-    emulator = await createEmulator({ seed: 108, users: 10, rateLimitMultiplier: 0 });
+    emulator = await perTest.start({ seed: 108, users: 10, rateLimitMultiplier: 0 });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const chatId = await group(emulator, someUsers(emulator, 2), [app.appId]);

@@ -1,19 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { allowRedirects, CALLBACK, clientOf, codeFor, s256, someUser, tokenV2 } from './oauth-support.ts';
 import { control } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 
 describe('authen/v2/oauth/token', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const start = async (seed: number) => {
-    emulator = await createEmulator({ seed });
+    emulator = await perTest.start({ seed });
     await allowRedirects(emulator);
     return emulator;
   };

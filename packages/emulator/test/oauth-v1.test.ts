@@ -1,18 +1,16 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { allowRedirects, clientOf, codeFor, s256, someUser, tokenV2 } from './oauth-support.ts';
 import { control, openApi, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 describe('authen v1 user tokens (through the official SDK)', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const start = async (seed: number) => {
-    emulator = await createEmulator({ seed });
+    emulator = await perTest.start({ seed });
     await allowRedirects(emulator);
     return { e: emulator, client: sdkClient(emulator, emulator.defaultApp()) };
   };
@@ -93,14 +91,11 @@ describe('authen v1 user tokens (through the official SDK)', () => {
 });
 
 describe('authen/v1/user_info', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('returns only the fields the app has the field scopes for', async () => {
-    emulator = await createEmulator({ seed: 35 });
+    emulator = await perTest.start({ seed: 35 });
     await allowRedirects(emulator);
     const client = sdkClient(emulator, emulator.defaultApp());
     const user = someUser(emulator);
@@ -118,7 +113,7 @@ describe('authen/v1/user_info', () => {
   });
 
   it('lets a v2 user token call other Open APIs as the user', async () => {
-    emulator = await createEmulator({ seed: 36 });
+    emulator = await perTest.start({ seed: 36 });
     await allowRedirects(emulator);
     const client = sdkClient(emulator, emulator.defaultApp());
     const user = someUser(emulator);
@@ -128,7 +123,7 @@ describe('authen/v1/user_info', () => {
   });
 
   it('answers 20005 for an unknown token, 20021 for a resigned user and 99991677 once the token expires', async () => {
-    emulator = await createEmulator({ seed: 37 });
+    emulator = await perTest.start({ seed: 37 });
     await allowRedirects(emulator);
     const user = someUser(emulator, 6);
     const token = (await tokenV2(emulator, { grant_type: 'authorization_code', ...clientOf(emulator), code: await codeFor(emulator, user.userId) })).body['access_token'] as string;

@@ -1,19 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, openIdOf, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openIdOf, type Emulator } from '../src/index.ts';
 import { allowRedirects, CALLBACK, clientOf, openAuthorize, preselect, requestIdOf, someUser, submitLogin, tokenV2 } from './oauth-support.ts';
 import { control, openApi } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 describe('OAuth login, end to end over HTTP', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('signs a user in through the login page, exchanges the code, rotates the refresh token and reads user_info', async () => {
-    emulator = await createEmulator({ seed: 11 });
+    emulator = await perTest.start({ seed: 11 });
     await allowRedirects(emulator);
     const user = someUser(emulator, 3);
     const appId = emulator.state.defaultAppId;
@@ -69,7 +67,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('redirects with error=access_denied when the user denies', async () => {
-    emulator = await createEmulator({ seed: 12 });
+    emulator = await perTest.start({ seed: 12 });
     await allowRedirects(emulator);
     const page = await openAuthorize(emulator, { client_id: emulator.state.defaultAppId, response_type: 'code', redirect_uri: CALLBACK, state: 'deny-me' });
     const denied = await submitLogin(emulator, { request_id: requestIdOf(await page.text()), action: 'deny' });
@@ -78,7 +76,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('puts the code into an existing query and re-appends the #fragment after it', async () => {
-    emulator = await createEmulator({ seed: 13 });
+    emulator = await perTest.start({ seed: 13 });
     const redirect = 'https://app.example/cb?tenant=7#/login';
     await allowRedirects(emulator, [redirect]);
     await preselect(emulator, { app_id: emulator.state.defaultAppId, user_id: someUser(emulator).userId });
@@ -87,7 +85,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('shows an error page with no redirect for a redirect_uri off the allow-list, even one slash or parameter off', async () => {
-    emulator = await createEmulator({ seed: 14 });
+    emulator = await perTest.start({ seed: 14 });
     await allowRedirects(emulator);
     const appId = emulator.state.defaultAppId;
     for (const redirect of ['https://evil.example/cb', `${CALLBACK}/`, `${CALLBACK}?next=/admin`, 'https://app.example/oauth/Callback']) {
@@ -105,7 +103,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('skips the login page for a user pre-selected through the control API, by user_id or email, once', async () => {
-    emulator = await createEmulator({ seed: 15 });
+    emulator = await perTest.start({ seed: 15 });
     await allowRedirects(emulator);
     const appId = emulator.state.defaultAppId;
     const user = someUser(emulator, 5);
@@ -129,7 +127,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('accepts app_id on the legacy /authen/v1/index and on /authorize', async () => {
-    emulator = await createEmulator({ seed: 16 });
+    emulator = await perTest.start({ seed: 16 });
     await allowRedirects(emulator);
     const appId = emulator.state.defaultAppId;
     const page = await openAuthorize(emulator, { app_id: appId, redirect_uri: CALLBACK, state: 'legacy' }, '/open-apis/authen/v1/index');
@@ -146,7 +144,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('lets the user pick the tenant when a store app is installed in several', async () => {
-    emulator = await createEmulator({ seed: 17 });
+    emulator = await perTest.start({ seed: 17 });
     const other = await control<{ tenant_key: string; name: string }>(emulator, 'POST', '/_emulator/tenants', { name: 'Second Tenant', users: 5, departments: 1 });
     const store = await control<{ app_id: string; app_secret: string }>(emulator, 'POST', '/_emulator/apps', { type: 'store', tenant_keys: [emulator.state.defaultTenantKey, other.tenant_key] });
     await allowRedirects(emulator, [CALLBACK], store.app_id);
@@ -164,7 +162,7 @@ describe('OAuth login, end to end over HTTP', () => {
   });
 
   it('forgets pending logins, codes and pre-selections on reset', async () => {
-    emulator = await createEmulator({ seed: 18 });
+    emulator = await perTest.start({ seed: 18 });
     await allowRedirects(emulator);
     await preselect(emulator, { user_id: someUser(emulator).userId });
     await control(emulator, 'POST', '/_emulator/reset');

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { group, openId, someUsers } from './im-support.ts';
 import { outcome } from './support/outcome.ts';
 import { control, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 type Counter = { api: string; scope: string; subject: string | null; accepted: number; throttled: number };
 
@@ -15,14 +16,11 @@ const text = (value: string) => JSON.stringify({ text: value });
  * edit are all message sends, so they share those counters.
  */
 describe('per-chat and per-user message limits across create, reply and edit', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   const start = async (seed: number) => {
-    emulator = await createEmulator({ seed, ...slowClock });
+    emulator = await perTest.start({ seed, ...slowClock });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const chatId = await group(emulator, someUsers(emulator, 2), [app.appId]);

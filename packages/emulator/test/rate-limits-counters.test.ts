@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { openId, someUsers } from './im-support.ts';
 import { control, openApi } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 type Counter = { api: string; scope: string; subject: string | null; accepted: number; throttled: number };
 
@@ -13,14 +14,11 @@ async function counters(emulator: Emulator): Promise<Counter[]> {
 }
 
 describe('rate-limit counters are bounded', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('drops counters whose windows have emptied, totals included, and starts them afresh', async () => {
-    emulator = await createEmulator({ seed: 41, ...slowClock });
+    emulator = await perTest.start({ seed: 41, ...slowClock });
     const { appId, appSecret } = emulator.defaultApp();
     const token = (await openApi(emulator, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })).body['tenant_access_token'] as string;
     const users = someUsers(emulator, 3);
@@ -47,7 +45,7 @@ describe('rate-limit counters are bounded', () => {
   });
 
   it('keeps no counter for a custom bot that does not exist', async () => {
-    emulator = await createEmulator({ seed: 42, ...slowClock });
+    emulator = await perTest.start({ seed: 42, ...slowClock });
     for (let index = 0; index < 7; index += 1) {
       const answer = await openApi(emulator, 'POST', `/open-apis/bot/v2/hook/made-up-${index % 2}`, { body: { msg_type: 'text', content: { text: 'hi' } } });
       // Refused as an unknown hook every time, never as throttled (11232).

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, openIdOf, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openIdOf, type Emulator } from '../src/index.ts';
 import { group } from './im-support.ts';
 import { outcome } from './support/outcome.ts';
 import { control, openApi, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 type Counter = { api: string; scope: string; subject: string | null; throttled: number };
 
@@ -31,14 +32,11 @@ async function customBot(emulator: Emulator) {
 const card = (title: string) => JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
 
 describe('IM and custom-bot rate limits', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('refuses a sixth message to the same user within a second with 230020, while other users still get theirs', async () => {
-    emulator = await createEmulator({ seed: 21, ...slowClock });
+    emulator = await perTest.start({ seed: 21, ...slowClock });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const [first, second] = userIds(emulator, 2).map((userId) => openIdOf(app, emulator!.state.defaultTenantKey, userId));
@@ -59,7 +57,7 @@ describe('IM and custom-bot rate limits', () => {
   });
 
   it('counts a user reached by email and by open_id as one receiver', async () => {
-    emulator = await createEmulator({ seed: 22, ...slowClock });
+    emulator = await perTest.start({ seed: 22, ...slowClock });
     const token = await tenantToken(emulator);
     const [userId] = userIds(emulator, 1);
     const user = emulator.state.tenants.get(emulator.state.defaultTenantKey)?.users.get(userId ?? '');
@@ -75,7 +73,7 @@ describe('IM and custom-bot rate limits', () => {
   });
 
   it('limits card patches to 5 per second per message with 230020', async () => {
-    emulator = await createEmulator({ seed: 23, ...slowClock });
+    emulator = await perTest.start({ seed: 23, ...slowClock });
     const app = emulator.defaultApp();
     const client = sdkClient(emulator, app);
     const chatId = await group(emulator, userIds(emulator, 2), [app.appId]);
@@ -95,7 +93,7 @@ describe('IM and custom-bot rate limits', () => {
   });
 
   it('answers a custom bot over 5 calls a second with HTTP 200 and code 11232', async () => {
-    emulator = await createEmulator({ seed: 24, ...slowClock });
+    emulator = await perTest.start({ seed: 24, ...slowClock });
     const [hookA, hookB] = [await customBot(emulator), await customBot(emulator)];
     const results = [];
     for (let index = 0; index < 6; index += 1) results.push(await hookA());
@@ -108,7 +106,7 @@ describe('IM and custom-bot rate limits', () => {
   });
 
   it('caps a custom bot at 100 calls a minute', async () => {
-    emulator = await createEmulator({ seed: 25, ...slowClock });
+    emulator = await perTest.start({ seed: 25, ...slowClock });
     const hook = await customBot(emulator);
     for (let second = 0; second < 20; second += 1) {
       for (let index = 0; index < 5; index += 1) expect((await hook()).body['code']).toBe(0);

@@ -1,17 +1,15 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
 import { control, memoryCache, openApi, sdkClient } from './support/sdk.ts';
+import { emulatorPerTest } from './support/emulator-per-test.ts';
 
 describe('auth v3 tokens', () => {
+  const perTest = emulatorPerTest();
   let emulator: Emulator | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    emulator = undefined;
-  });
 
   it('issues a self-built tenant token the SDK uses for API calls', async () => {
-    emulator = await createEmulator({ seed: 1 });
+    emulator = await perTest.start({ seed: 1 });
     const client = sdkClient(emulator, emulator.defaultApp());
     const result = await client.contact.v3.department.get({ path: { department_id: '0' } });
     expect(result.code).toBe(0);
@@ -19,7 +17,7 @@ describe('auth v3 tokens', () => {
   });
 
   it('returns the same token while 30 minutes or more remain, then a new one while the old stays valid', async () => {
-    emulator = await createEmulator({ seed: 2 });
+    emulator = await perTest.start({ seed: 2 });
     const { appId, appSecret } = emulator.defaultApp();
     const fetchToken = async () => (await openApi(emulator!, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })).body;
 
@@ -46,14 +44,14 @@ describe('auth v3 tokens', () => {
   });
 
   it('answers app_access_token/internal with the tenant token in both fields', async () => {
-    emulator = await createEmulator({ seed: 3 });
+    emulator = await perTest.start({ seed: 3 });
     const { appId, appSecret } = emulator.defaultApp();
     const { body } = await openApi(emulator, 'POST', '/open-apis/auth/v3/app_access_token/internal', { body: { app_id: appId, app_secret: appSecret } });
     expect(body['app_access_token']).toBe(body['tenant_access_token']);
   });
 
   it('refuses a wrong secret with 10015 and an unknown app with 10003', async () => {
-    emulator = await createEmulator({ seed: 4 });
+    emulator = await perTest.start({ seed: 4 });
     const { appId } = emulator.defaultApp();
     const wrong = await openApi(emulator, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: 'nope' } });
     expect(wrong.body).toMatchObject({ code: 10015, msg: 'app secret invalid' });
@@ -63,7 +61,7 @@ describe('auth v3 tokens', () => {
   });
 
   it('gives a store app tokens per tenant with its app_ticket, and refuses a bad ticket with 10012', async () => {
-    emulator = await createEmulator({ seed: 5 });
+    emulator = await perTest.start({ seed: 5 });
     const tenant = await control<{ tenant_key: string }>(emulator, 'POST', '/_emulator/tenants', { users: 10, departments: 2 });
     const store = await control<{ app_id: string; app_secret: string; app_ticket: string }>(emulator, 'POST', '/_emulator/apps', {
       type: 'store',
@@ -90,14 +88,14 @@ describe('auth v3 tokens', () => {
   });
 
   it('refuses app_ticket/resend for a self-built app with 10016', async () => {
-    emulator = await createEmulator({ seed: 6 });
+    emulator = await perTest.start({ seed: 6 });
     const { appId, appSecret } = emulator.defaultApp();
     const { body } = await openApi(emulator, 'POST', '/open-apis/auth/v3/app_ticket/resend', { body: { app_id: appId, app_secret: appSecret } });
     expect(body['code']).toBe(10016);
   });
 
   it('re-issues store app tickets every emulated hour', async () => {
-    emulator = await createEmulator({ seed: 7 });
+    emulator = await perTest.start({ seed: 7 });
     const store = await control<{ app_id: string; app_ticket: string }>(emulator, 'POST', '/_emulator/apps', { type: 'store', tenant_keys: [emulator.state.defaultTenantKey] });
     await control(emulator, 'POST', '/_emulator/clock/advance', { seconds: 3_601 });
     const after = await control<{ app_ticket: string }>(emulator, 'GET', `/_emulator/apps/${store.app_id}`);
@@ -105,7 +103,7 @@ describe('auth v3 tokens', () => {
   });
 
   it('answers calls without a token with 99991661 and malformed tokens with 99991671', async () => {
-    emulator = await createEmulator({ seed: 8 });
+    emulator = await perTest.start({ seed: 8 });
     const missing = await openApi(emulator, 'GET', '/open-apis/contact/v3/departments/0');
     expect([missing.status, missing.body['code']]).toEqual([400, 99991661]);
     const malformed = await openApi(emulator, 'GET', '/open-apis/contact/v3/departments/0', { token: 'x-123' });
