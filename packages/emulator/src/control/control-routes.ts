@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { FeishuError } from '../http/feishu-error.ts';
+import { controlError } from '../errors/control-error.ts';
 import { readJson } from '../http/read-json.ts';
 import { generateOrg } from '../generator/generate-org.ts';
 import { createApp, type EmulatorState } from '../state/emulator-state.ts';
@@ -25,10 +25,10 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.post('/_emulator/apps', async (c) => {
     const body = await readJson(c);
     const type = body['type'] === 'store' ? 'store' : body['type'] === 'self_built' || body['type'] === undefined ? 'self_built' : undefined;
-    if (type === undefined) throw controlError('type must be self_built or store');
+    if (type === undefined) throw controlError(400, 'type must be self_built or store');
     const tenantKeys = Array.isArray(body['tenant_keys']) ? (body['tenant_keys'] as unknown[]).map(String) : type === 'self_built' ? [state.defaultTenantKey] : [];
-    if (type === 'self_built' && tenantKeys.length !== 1) throw controlError('a self-built app belongs to exactly one tenant');
-    for (const tenantKey of tenantKeys) if (!state.tenants.has(tenantKey)) throw controlError(`unknown tenant ${tenantKey}`);
+    if (type === 'self_built' && tenantKeys.length !== 1) throw controlError(400, 'a self-built app belongs to exactly one tenant');
+    for (const tenantKey of tenantKeys) if (!state.tenants.has(tenantKey)) throw controlError(400, `unknown tenant ${tenantKey}`);
     const created = createApp(state, {
       type,
       tenantKeys,
@@ -49,7 +49,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
     if ('card_request_url' in body) target.cardRequestUrl = text('card_request_url');
     if ('encrypt_key' in body) {
-      if (body['encrypt_key'] !== null && typeof body['encrypt_key'] !== 'string') throw controlError('encrypt_key must be a string, or null for none');
+      if (body['encrypt_key'] !== null && typeof body['encrypt_key'] !== 'string') throw controlError(400, 'encrypt_key must be a string, or null for none');
       target.encryptKey = text('encrypt_key');
     }
     if (typeof body['verification_token'] === 'string') target.verificationToken = body['verification_token'];
@@ -61,7 +61,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     if (typeof contactScope === 'object' && contactScope !== null) {
       const scope = contactScope as Record<string, unknown>;
       const tenantKey = typeof scope['tenant_key'] === 'string' ? scope['tenant_key'] : [...target.installations.keys()][0];
-      if (tenantKey === undefined || !target.installations.has(tenantKey)) throw controlError('contact_scope.tenant_key: the app is not installed there');
+      if (tenantKey === undefined || !target.installations.has(tenantKey)) throw controlError(400, 'contact_scope.tenant_key: the app is not installed there');
       const list = (key: string) => (Array.isArray(scope[key]) ? (scope[key] as unknown[]).map(String) : []);
       const previous = target.installations.get(tenantKey);
       target.installations.set(tenantKey, { departments: list('departments'), users: list('users'), groups: list('groups') });
@@ -77,8 +77,8 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     const target = findApp(state, c);
     const body = await readJson(c);
     const tenantKey = typeof body['tenant_key'] === 'string' ? body['tenant_key'] : undefined;
-    if (tenantKey === undefined || !state.tenants.has(tenantKey)) throw controlError('tenant_key must name an existing tenant');
-    if (target.type === 'self_built') throw controlError('self-built apps cannot be installed in other tenants');
+    if (tenantKey === undefined || !state.tenants.has(tenantKey)) throw controlError(400, 'tenant_key must name an existing tenant');
+    if (target.type === 'self_built') throw controlError(400, 'self-built apps cannot be installed in other tenants');
     target.installations.set(tenantKey, { departments: ['0'], users: [], groups: [] });
     return c.json(describeApp(target), 201);
   });
@@ -89,7 +89,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     const body = await readJson(c);
     const number = (key: string, fallback: number) => {
       const value = body[key] ?? fallback;
-      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_GENERATED) throw controlError(`${key} must be a whole number from 0 to ${MAX_GENERATED}`);
+      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_GENERATED) throw controlError(400, `${key} must be a whole number from 0 to ${MAX_GENERATED}`);
       return value as number;
     };
     const tenantKey = state.random.hex(16);
@@ -113,7 +113,7 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     const ms = typeof body['ms'] === 'number' ? body['ms'] : typeof body['seconds'] === 'number' ? body['seconds'] * 1000 : undefined;
     // Ten years is far beyond any Feishu schedule (6 h retries, 365-day refresh limit) and keeps
     // emulated dates representable.
-    if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) throw controlError('give ms or seconds: a non-negative number, at most ten years');
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) throw controlError(400, 'give ms or seconds: a non-negative number, at most ten years');
     state.clock.advance(ms);
     return c.json({ now: state.clock.now() });
   });
@@ -134,13 +134,10 @@ const MAX_ADVANCE_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 /** Far above the 100,000-person benchmark org, below what would exhaust memory. */
 export const MAX_GENERATED = 1_000_000;
 
-function controlError(message: string): FeishuError {
-  return new FeishuError(400, 400, message);
-}
 
 function findApp(state: EmulatorState, c: Context): App {
   const found = state.apps.get(c.req.param('app_id') ?? '');
-  if (found === undefined) throw new FeishuError(404, 404, 'no such app');
+  if (found === undefined) throw controlError(404, 'no such app');
   return found;
 }
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
+import { controlError } from '../errors/control-error.ts';
 import type { EventFaults } from '../events/event-faults.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { FeishuError } from '../http/feishu-error.ts';
 import { readJson } from '../http/read-json.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 
@@ -25,13 +25,13 @@ export function addDeliveryRoutes(app: Hono, state: EmulatorState, bus: EventBus
   app.post('/_emulator/event-faults', async (c) => {
     const body = await readJson(c);
     const appId = body['app_id'];
-    if (appId !== undefined && (typeof appId !== 'string' || !state.apps.has(appId))) throw new FeishuError(404, 404, 'app_id must name an existing app');
+    if (appId !== undefined && (typeof appId !== 'string' || !state.apps.has(appId))) throw controlError(404, 'app_id must name an existing app');
     const number = (key: string, fallback: number, max: number) => {
       const value = body[key] ?? fallback;
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) throw new FeishuError(400, 400, `${key} must be a number from 0 to ${max}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) throw controlError(400, `${key} must be a number from 0 to ${max}`);
       return value;
     };
-    if (body['shuffle'] !== undefined && typeof body['shuffle'] !== 'boolean') throw new FeishuError(400, 400, 'shuffle must be true or false');
+    if (body['shuffle'] !== undefined && typeof body['shuffle'] !== 'boolean') throw controlError(400, 'shuffle must be true or false');
     const faults: EventFaults = {
       duplicateRate: number('duplicate_rate', 0, 1),
       shuffle: body['shuffle'] === true,

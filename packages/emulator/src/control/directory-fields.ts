@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
+import { controlError } from '../errors/control-error.ts';
 import { cities, jobTitles } from '../generator/names.ts';
-import { FeishuError } from '../http/feishu-error.ts';
 import { serializeStatus } from '../open-apis/contact/serialize-status.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { findUserByAnyId } from '../state/find-user-by-any-id.ts';
@@ -12,9 +12,6 @@ import type { Department, Tenant, User } from '../state/types.ts';
 
 export type Body = Record<string, unknown>;
 
-export function controlError(status: 400 | 404 | 409, message: string): FeishuError {
-  return new FeishuError(status, status, message);
-}
 
 export function stringOf(body: Body, key: string): string | undefined {
   const value = body[key];

@@ -1,3 +1,4 @@
+import { controlError } from '../errors/control-error.ts';
 import type { Context, Hono } from 'hono';
 import {
   appsWhere,
@@ -18,7 +19,6 @@ import type { Department, Tenant, User } from '../state/types.ts';
 import {
   applyDepartmentFields,
   applyUserFields,
-  controlError,
   describeDepartment,
   describeUser,
   existingDepartment,

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
+import { controlError } from '../errors/control-error.ts';
 import { parseFaultRule, type FaultRule } from '../faults/fault-rule.ts';
 import { faultsFor } from '../faults/fault-store.ts';
-import { FeishuError } from '../http/feishu-error.ts';
 import { readJson } from '../http/read-json.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 
@@ -13,13 +13,13 @@ export function addFaultRoutes(app: Hono, state: EmulatorState): void {
   app.post('/_emulator/faults/invalidate-token', async (c) => {
     const body = await readJson(c);
     const appId = body['app_id'] ?? state.defaultAppId;
-    if (typeof appId !== 'string' || !state.apps.has(appId)) throw new FeishuError(404, 404, 'no such app');
+    if (typeof appId !== 'string' || !state.apps.has(appId)) throw controlError(404, 'no such app');
     return c.json({ app_id: appId, invalidated: state.tokens.invalidate(appId) });
   });
 
   app.post('/_emulator/faults', async (c) => {
     const input = parseFaultRule(await readJson(c));
-    if (input.appId !== undefined && !state.apps.has(input.appId)) throw new FeishuError(404, 404, 'no such app');
+    if (input.appId !== undefined && !state.apps.has(input.appId)) throw controlError(404, 'no such app');
     return c.json(describeFault(faultsFor(state).add(input)), 201);
   });
 
@@ -28,7 +28,7 @@ export function addFaultRoutes(app: Hono, state: EmulatorState): void {
   app.delete('/_emulator/faults', (c) => c.json({ deleted: faultsFor(state).clear() }));
 
   app.delete('/_emulator/faults/:id', (c) => {
-    if (!faultsFor(state).remove(c.req.param('id'))) throw new FeishuError(404, 404, 'no such fault');
+    if (!faultsFor(state).remove(c.req.param('id'))) throw controlError(404, 'no such fault');
     return c.json({ deleted: 1 });
   });
 }

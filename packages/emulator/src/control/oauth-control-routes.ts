@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { FeishuError } from '../http/feishu-error.ts';
+import { controlError } from '../errors/control-error.ts';
 import { readJson } from '../http/read-json.ts';
 import { stringField } from '../http/string-field.ts';
 import { revokeUserGrants } from '../open-apis/authen/revoke-user-grants.ts';
@@ -21,7 +21,7 @@ export function addOAuthControlRoutes(app: Hono, state: EmulatorState): void {
     const body = await readJson(c);
     const appId = stringField(body, 'app_id');
     const target = appId === undefined ? undefined : state.apps.get(appId);
-    if (appId !== undefined && target === undefined) throw new FeishuError(404, 404, 'no such app');
+    if (appId !== undefined && target === undefined) throw controlError(404, 'no such app');
     const store = oauthStoreOf(state);
     if (body['deny'] === true) {
       store.nextLogin.set(appId ?? '*', { deny: true });
@@ -41,7 +41,7 @@ export function addOAuthControlRoutes(app: Hono, state: EmulatorState): void {
   app.post('/_emulator/oauth/revoke', async (c) => {
     const body = await readJson(c);
     const target = state.apps.get(stringField(body, 'app_id') ?? '');
-    if (target === undefined) throw controlError('app_id must name an existing app');
+    if (target === undefined) throw controlError(400, 'app_id must name an existing app');
     const found = resolveUser(state, target, body);
     const revoked = revokeUserGrants(state, found.tenant.tenantKey, found.user.userId, target.appId);
     return c.json({ app_id: target.appId, user_id: found.user.userId, revoked_refresh_tokens: revoked });
@@ -56,12 +56,12 @@ function resolveUser(state: EmulatorState, app: App | undefined, body: Record<st
   const userId = stringField(body, 'user_id');
   const email = stringField(body, 'email');
   const openId = stringField(body, 'open_id');
-  if ([userId, email, openId].filter((value) => value !== undefined).length !== 1) throw controlError('give exactly one of user_id, email or open_id');
-  if (openId !== undefined && app === undefined) throw controlError('open_id is per app: give app_id too');
+  if ([userId, email, openId].filter((value) => value !== undefined).length !== 1) throw controlError(400, 'give exactly one of user_id, email or open_id');
+  if (openId !== undefined && app === undefined) throw controlError(400, 'open_id is per app: give app_id too');
   const family = userId !== undefined ? 'user_id' : email !== undefined ? 'email' : 'open_id';
   const id = userId ?? email ?? openId ?? '';
   const found = inTenants(state, stringField(body, 'tenant_key'), app, id, family);
-  if (found === undefined) throw new FeishuError(404, 404, 'no such user in the tenants searched');
+  if (found === undefined) throw controlError(404, 'no such user in the tenants searched');
   return found;
 }
 
@@ -73,6 +73,3 @@ function inTenants(state: EmulatorState, tenantKey: string | undefined, app: App
   return tenant === undefined || user === undefined ? undefined : { tenant, user };
 }
 
-function controlError(message: string): FeishuError {
-  return new FeishuError(400, 400, message);
-}

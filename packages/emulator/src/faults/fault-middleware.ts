@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, MiddlewareHandler } from 'hono';
 import { namedApp, tokenCaller } from '../limits/token-caller.ts';
+import { errorResponse } from '../errors/error-response.ts';
+import { FeishuError } from '../errors/feishu-error.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import type { FaultRule } from './fault-rule.ts';
 import { faultsFor } from './fault-store.ts';
@@ -55,6 +57,5 @@ function fail(state: EmulatorState, c: Context, rule: FaultRule): Response {
     c.header('x-ogw-ratelimit-limit', '50');
     c.header('x-ogw-ratelimit-reset', '1');
   }
-  const logId = c.res.headers.get('x-tt-logid') ?? state.logId();
-  return c.json({ code, msg, error: { log_id: logId } }, status as 400);
+  return errorResponse(c, new FeishuError(status, code, msg), c.res.headers.get('x-tt-logid') ?? state.logId());
 }

@@ -1,4 +1,4 @@
-import { FeishuError } from '../http/feishu-error.ts';
+import { controlError } from '../errors/control-error.ts';
 
 /**
  * An injected fault: on matching Open API calls, with probability `rate`, add latency and/or fail
@@ -37,23 +37,23 @@ export function parseFaultRule(body: Record<string, unknown>): FaultRuleInput {
   const optionalString = (key: string): string | undefined => {
     const value = body[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || value === '') throw invalid(`${key} must be a non-empty string`);
+    if (typeof value !== 'string' || value === '') throw controlError(400, `${key} must be a non-empty string`);
     return value;
   };
   const optionalInteger = (key: string, min: number, max: number): number | undefined => {
     const value = body[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(`${key} must be an integer from ${min} to ${max}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw controlError(400, `${key} must be an integer from ${min} to ${max}`);
     return value;
   };
   const rate = body['rate'] ?? 1;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw invalid('rate must be a number from 0 to 1');
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw controlError(400, 'rate must be a number from 0 to 1');
   const path = optionalString('path');
-  if (path !== undefined && !path.startsWith('/')) throw invalid('path must start with /');
+  if (path !== undefined && !path.startsWith('/')) throw controlError(400, 'path must start with /');
   const status = optionalInteger('status', 400, 599);
   const code = optionalInteger('code', 1, Number.MAX_SAFE_INTEGER);
   const latencyMs = optionalInteger('latency_ms', 0, 600_000) ?? 0;
-  if (status === undefined && code === undefined && latencyMs === 0) throw invalid('give status, code or latency_ms');
+  if (status === undefined && code === undefined && latencyMs === 0) throw controlError(400, 'give status, code or latency_ms');
   return {
     appId: optionalString('app_id'),
     path,
@@ -79,7 +79,3 @@ export function pathMatcher(pattern: string | undefined): (path: string) => bool
   return (path) => regex.test(path);
 }
 
-/** Control API errors are `{code, msg}` with a 4xx status, like the other `/_emulator/` routes. */
-function invalid(message: string): FeishuError {
-  return new FeishuError(400, 400, message);
-}

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { errors } from './feishu-error.ts';
+import { commonErrors } from '../errors/common-errors.ts';
 
 /**
  * The token of a call's `Authorization: Bearer <token>` header (scheme case-insensitive,
@@ -19,5 +19,5 @@ export function bearerToken(c: Context): string | undefined {
 export function requireBearerToken(c: Context): string {
   const token = bearerToken(c);
   if (token !== undefined) return token;
-  throw (c.req.header('authorization')?.trim() ?? '') === '' ? errors.needToken() : errors.badTokenFormat();
+  throw (c.req.header('authorization')?.trim() ?? '') === '' ? commonErrors.needToken() : commonErrors.badTokenFormat();
 }

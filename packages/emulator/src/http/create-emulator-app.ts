@@ -15,7 +15,9 @@ import { addContactRoutes } from '../open-apis/contact/contact-routes.ts';
 import { addImRoutes } from '../open-apis/im/im-routes.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { allowedMethods } from './allowed-methods.ts';
-import { errors, FeishuError } from './feishu-error.ts';
+import { commonErrors } from '../errors/common-errors.ts';
+import { errorResponse } from '../errors/error-response.ts';
+import { FeishuError } from '../errors/feishu-error.ts';
 
 /**
  * The emulator's HTTP surface: one base URL standing in for open.feishu.cn and
@@ -49,20 +51,15 @@ export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus
     const allowed = c.req.path.startsWith('/open-apis/') ? methodsFor(c.req.path) : [];
     // A route of this very method that chose to answer "not found" stays a 404.
     const wrongMethod = allowed.length > 0 && !allowed.includes(c.req.method === 'HEAD' ? 'GET' : c.req.method);
-    const error = wrongMethod ? errors.methodNotAllowed() : errors.notFound();
+    const error = wrongMethod ? commonErrors.methodNotAllowed() : commonErrors.notFound();
     if (wrongMethod) c.header('allow', allowed.join(', '));
-    return c.json({ code: error.code, msg: error.message, error: { log_id: c.res.headers.get('x-tt-logid') } }, error.status as 404 | 405);
+    return errorResponse(c, error, c.res.headers.get('x-tt-logid') ?? state.logId());
   });
   app.onError((error, c) => {
     const logId = c.res.headers.get('x-tt-logid') ?? state.logId();
-    if (error instanceof FeishuError) {
-      // Details such as `field_violations` belong inside `error`, beside the log id.
-      const { error: details, ...topLevel } = error.extra;
-      const nested = typeof details === 'object' && details !== null ? details : {};
-      return c.json({ code: error.code, msg: error.message, ...topLevel, error: { ...nested, log_id: logId } }, error.status as 400);
-    }
+    if (error instanceof FeishuError) return errorResponse(c, error, logId);
     process.stderr.write(`feishu-emulator: internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}\n`);
-    return c.json({ code: 2200, msg: 'Internal Error', error: { log_id: logId } }, 500);
+    return errorResponse(c, commonErrors.internal(), logId);
   });
   return app;
 }

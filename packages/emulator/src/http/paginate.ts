@@ -1,25 +1,28 @@
-import { FeishuError } from './feishu-error.ts';
+import type { FeishuError } from '../errors/feishu-error.ts';
+
+/** How an API refuses a bad page size or page token; each API family has its own codes. */
+export type PageErrors = { pageSize: (max: number) => FeishuError; pageToken: () => FeishuError };
 
 export type Page<T> = { items: T[]; has_more: boolean; page_token?: string };
 
 /**
  * Cuts one page out of `items`. Page tokens are opaque to clients (base64url of the offset and
  * the query they belong to); a token from another query, or garbage, is refused with
- * `invalidTokenCode`, and a page size outside 1…max with `invalidSizeCode`.
+ * `fail.pageToken`, and a page size outside 1…max with `fail.pageSize`.
  */
 export function paginate<T>(
   items: readonly T[],
   query: { pageSize: string | undefined; pageToken: string | undefined; defaultSize: number; maxSize: number; scope: string },
-  codes: { invalidSize: number; invalidToken: number } = { invalidSize: 40011, invalidToken: 40012 },
+  fail: PageErrors,
 ): Page<T> {
   const size = query.pageSize === undefined || query.pageSize === '' ? query.defaultSize : /^\d{1,4}$/.test(query.pageSize) ? Number(query.pageSize) : Number.NaN;
   if (!Number.isInteger(size) || size < 1 || size > query.maxSize) {
-    throw new FeishuError(400, codes.invalidSize, `page size invalid: must be 1-${query.maxSize}`);
+    throw fail.pageSize(query.maxSize);
   }
   let offset = 0;
   if (query.pageToken !== undefined && query.pageToken !== '') {
     const decoded = decodeToken(query.pageToken);
-    if (decoded === undefined || decoded.s !== query.scope || decoded.o > items.length) throw new FeishuError(400, codes.invalidToken, 'page token invalid');
+    if (decoded === undefined || decoded.s !== query.scope || decoded.o > items.length) throw fail.pageToken();
     offset = decoded.o;
   }
   const slice = items.slice(offset, offset + size);

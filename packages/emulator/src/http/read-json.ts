@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { errors } from './feishu-error.ts';
+import { commonErrors } from '../errors/common-errors.ts';
 
 /** A request body read as a JSON object, or why it is not one (a blank body is `empty`). */
 export type JsonRead = { readonly body: Record<string, unknown> } | { readonly problem: 'empty' | 'not-json' | 'not-object' };
@@ -13,7 +13,7 @@ export async function readJson(c: Context): Promise<Record<string, unknown>> {
   const read = await tryReadJson(c);
   if ('body' in read) return read.body;
   if (read.problem === 'empty') return {};
-  throw errors.badRequest(read.problem === 'not-json' ? 'Bad Request: body is not valid JSON' : 'Bad Request: body must be a JSON object');
+  throw commonErrors.badRequest(read.problem === 'not-json' ? 'Bad Request: body is not valid JSON' : 'Bad Request: body must be a JSON object');
 }
 
 /**

@@ -1,4 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { commonErrors } from '../errors/common-errors.ts';
+import { errorResponse } from '../errors/error-response.ts';
+import { hookErrors } from '../open-apis/im/hook-errors.ts';
+import { imErrors } from '../open-apis/im/im-errors.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { classifyRequest } from './classify-request.ts';
 import { limitChecks } from './limit-checks.ts';
@@ -28,12 +32,12 @@ function refuse(state: EmulatorState, c: Context, refusal: Refusal): Response {
   switch (refusal.check.refusal) {
     case 'hook':
       // Custom bots answer HTTP 200 with a code, like their other failures (§7.4).
-      return c.json({ code: 11232, msg: 'create message service trigger rate limit', data: {} }, 200);
+      return errorResponse(c, hookErrors.rateLimited(), logId);
     case 'im':
-      return c.json({ code: 230020, msg: 'The operation triggers the frequency limit.', error: { log_id: logId } }, 400);
+      return errorResponse(c, imErrors.rateLimited(), logId);
     case 'gateway':
       c.header('x-ogw-ratelimit-limit', String(refusal.limit));
       c.header('x-ogw-ratelimit-reset', String(refusal.resetSeconds));
-      return c.json({ code: 99991400, msg: 'request trigger frequency limit', error: { log_id: logId } }, 429);
+      return errorResponse(c, commonErrors.rateLimited(), logId);
   }
 }

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { FeishuError } from '../../http/feishu-error.ts';
+import { authErrors } from './auth-errors.ts';
 import { readJson } from '../../http/read-json.ts';
 import { stringField } from '../../http/string-field.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
@@ -13,11 +13,10 @@ export function addAuthRoutes(app: Hono, state: EmulatorState, hooks: { resendAp
   const credentials = (body: Record<string, unknown>): App => {
     const appId = stringField(body, 'app_id');
     const appSecret = stringField(body, 'app_secret');
-    if (appId === undefined || appId === '' || appSecret === undefined || appSecret === '') throw new FeishuError(200, 10003, 'invalid param');
+    if (appId === undefined || appId === '' || appSecret === undefined || appSecret === '') throw authErrors.invalidParam();
     const found = state.apps.get(appId);
-    if (found === undefined) throw new FeishuError(200, 10003, 'invalid param: app_id not found');
-    // The platform's error table (docs §1.3, §11): 10015 is the wrong secret, 10014 "app unauthorized".
-    if (found.appSecret !== appSecret) throw new FeishuError(200, 10015, 'app secret invalid');
+    if (found === undefined) throw authErrors.invalidParam('app_id not found');
+    if (found.appSecret !== appSecret) throw authErrors.badSecret();
     return found;
   };
 
@@ -38,9 +37,9 @@ export function addAuthRoutes(app: Hono, state: EmulatorState, hooks: { resendAp
   app.post('/open-apis/auth/v3/app_access_token', async (c) => {
     const body = await readJson(c);
     const caller = credentials(body);
-    if (caller.type !== 'store') throw new FeishuError(200, 10003, 'invalid param: app_access_token with app_ticket is for store apps');
+    if (caller.type !== 'store') throw authErrors.invalidParam('app_access_token with app_ticket is for store apps');
     const ticket = stringField(body, 'app_ticket');
-    if (ticket === undefined || ticket === '' || ticket !== caller.appTicket) throw new FeishuError(200, 10012, 'app_ticket is invalid');
+    if (ticket === undefined || ticket === '' || ticket !== caller.appTicket) throw authErrors.badTicket();
     const record = state.tokens.issue('app', caller.appId, undefined);
     return c.json({ code: 0, msg: 'ok', app_access_token: record.token, expire: state.tokens.secondsLeft(record) });
   });
@@ -49,18 +48,18 @@ export function addAuthRoutes(app: Hono, state: EmulatorState, hooks: { resendAp
     const body = await readJson(c);
     const appToken = stringField(body, 'app_access_token');
     const tenantKey = stringField(body, 'tenant_key');
-    if (appToken === undefined || tenantKey === undefined) throw new FeishuError(200, 10003, 'invalid param');
+    if (appToken === undefined || tenantKey === undefined) throw authErrors.invalidParam();
     const found = state.tokens.lookup(appToken);
-    if ('problem' in found || found.record.kind !== 'app') throw new FeishuError(200, 99991664, 'Invalid app access token.');
+    if ('problem' in found || found.record.kind !== 'app') throw authErrors.invalidAppToken();
     const caller = state.apps.get(found.record.appId);
-    if (caller === undefined || !caller.installations.has(tenantKey)) throw new FeishuError(200, 99991665, 'invalid tenant code: the app is not installed in this tenant');
+    if (caller === undefined || !caller.installations.has(tenantKey)) throw authErrors.notInstalled();
     const record = state.tokens.issue('tenant', caller.appId, tenantKey);
     return c.json({ code: 0, msg: 'ok', tenant_access_token: record.token, expire: state.tokens.secondsLeft(record) });
   });
 
   app.post('/open-apis/auth/v3/app_ticket/resend', async (c) => {
     const caller = credentials(await readJson(c));
-    if (caller.type !== 'store') throw new FeishuError(200, 10016, 'app_ticket resend failed: not a store app');
+    if (caller.type !== 'store') throw authErrors.resendFailed('not a store app');
     hooks.resendAppTicket(caller);
     return c.json({ code: 0, msg: 'success' });
   });
@@ -68,6 +67,6 @@ export function addAuthRoutes(app: Hono, state: EmulatorState, hooks: { resendAp
 
 function selfBuiltTenant(app: App): string {
   const [tenantKey] = app.installations.keys();
-  if (app.type !== 'self_built' || tenantKey === undefined) throw new FeishuError(200, 10003, 'invalid param: internal tokens are for self-built apps');
+  if (app.type !== 'self_built' || tenantKey === undefined) throw authErrors.invalidParam('internal tokens are for self-built apps');
   return tenantKey;
 }

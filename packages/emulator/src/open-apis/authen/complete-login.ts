@@ -4,7 +4,8 @@ import type { App, Tenant, User } from '../../state/types.ts';
 import { mintCode } from './mint-tokens.ts';
 import { CODE_LIFETIME_MS, grantKey, oauthStoreOf, type PendingAuthorization } from './oauth-store.ts';
 import { redirectWith, type AuthorizeRefusal } from './parse-authorize-request.ts';
-import { userProblem, V1_USER_ERRORS } from './user-problem.ts';
+import { userProblem } from './user-problem.ts';
+import { V1_USER_ERRORS } from './v1-errors.ts';
 
 /** What the person on the login page did. */
 export type LoginChoice = { readonly deny: true } | { readonly tenantKey: string | undefined; readonly login: string };
@@ -24,7 +25,10 @@ export function completeLogin(state: EmulatorState, pending: PendingAuthorizatio
   if (found === undefined) return { code: 20008, message: `User not exist: no user "${choice.login}" in the app's tenants.` };
   if (!app.installations.has(found.tenant.tenantKey)) return { code: 20009, message: 'Tenant does not install app.' };
   const problem = userProblem(found.user);
-  if (problem !== undefined) return { code: V1_USER_ERRORS[problem].code, message: V1_USER_ERRORS[problem].msg };
+  if (problem !== undefined) {
+    const error = V1_USER_ERRORS[problem]();
+    return { code: error.code as number, message: error.message };
+  }
 
   const store = oauthStoreOf(state);
   const key = grantKey(app.appId, found.tenant.tenantKey, found.user.userId);

@@ -4,7 +4,8 @@ import type { EmulatorState } from '../../state/emulator-state.ts';
 import type { App } from '../../state/types.ts';
 import { findCode, findRefreshToken, grantFrom, type CodeProblem, type GrantProblem, type RefreshProblem } from './find-grant.ts';
 import { issueV2Tokens } from './issue-user-tokens.ts';
-import { OAuthError, oauthErrors } from './oauth-error.ts';
+import type { FeishuError } from '../../errors/feishu-error.ts';
+import { oauthErrors } from './oauth-errors.ts';
 import { verifyPkce } from './verify-pkce.ts';
 
 type Fields = Record<string, string>;
@@ -16,17 +17,12 @@ type Fields = Record<string, string>;
  */
 export function addTokenV2Routes(app: Hono, state: EmulatorState): void {
   app.post('/open-apis/authen/v2/oauth/token', async (c) => {
-    try {
-      const body = await readTokenRequest(c);
-      const grantType = body['grant_type'];
-      if (grantType === undefined) throw oauthErrors.missingParameter('grant_type');
-      if (grantType !== 'authorization_code' && grantType !== 'refresh_token') throw oauthErrors.unsupportedGrantType();
-      const client = authenticateClient(state, c, body);
-      return c.json(grantType === 'authorization_code' ? exchangeCode(state, client, body) : refresh(state, client, body), 200);
-    } catch (error) {
-      if (error instanceof OAuthError) return c.json(error.toJSON(), error.status);
-      throw error;
-    }
+    const body = await readTokenRequest(c);
+    const grantType = body['grant_type'];
+    if (grantType === undefined) throw oauthErrors.missingParameter('grant_type');
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') throw oauthErrors.unsupportedGrantType();
+    const client = authenticateClient(state, c, body);
+    return c.json(grantType === 'authorization_code' ? exchangeCode(state, client, body) : refresh(state, client, body), 200);
   });
 }
 
@@ -57,14 +53,14 @@ function refresh(state: EmulatorState, client: App, body: Fields): Record<string
   return issueV2Tokens(state, granted.grant, tokenScopes);
 }
 
-const CODE_ERRORS: Record<CodeProblem, () => OAuthError> = {
+const CODE_ERRORS: Record<CodeProblem, () => FeishuError> = {
   unknown: oauthErrors.codeNotFound,
   other_client: oauthErrors.otherClient,
   used: oauthErrors.codeUsed,
   expired: oauthErrors.codeExpired,
 };
 
-const REFRESH_ERRORS: Record<RefreshProblem, () => OAuthError> = {
+const REFRESH_ERRORS: Record<RefreshProblem, () => FeishuError> = {
   unknown: oauthErrors.refreshInvalid,
   other_client: oauthErrors.otherClient,
   used: oauthErrors.refreshUsed,
@@ -72,7 +68,7 @@ const REFRESH_ERRORS: Record<RefreshProblem, () => OAuthError> = {
   expired: oauthErrors.refreshExpired,
 };
 
-const GRANT_ERRORS: Record<GrantProblem, () => OAuthError> = {
+const GRANT_ERRORS: Record<GrantProblem, () => FeishuError> = {
   not_installed: oauthErrors.notInstalled,
   missing: oauthErrors.userMissing,
   resigned: oauthErrors.userStatusInvalid,

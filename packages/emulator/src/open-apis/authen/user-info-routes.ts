@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
 import { requireBearerToken } from '../../http/bearer-token.ts';
-import { errors, FeishuError } from '../../http/feishu-error.ts';
+import { commonErrors } from '../../errors/common-errors.ts';
 import { ok } from '../../http/ok.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
 import { serializeUserInfo } from './serialize-user-info.ts';
-import { userProblem, V1_USER_ERRORS } from './user-problem.ts';
+import { userProblem } from './user-problem.ts';
+import { V1_USER_ERRORS, v1Errors } from './v1-errors.ts';
 
 /**
  * `GET /open-apis/authen/v1/user_info` with a user_access_token (v1 `u-…` or v2 `eyJ…`). Its own
@@ -16,18 +17,15 @@ export function addUserInfoRoutes(app: Hono, state: EmulatorState): void {
   app.get('/open-apis/authen/v1/user_info', (c) => {
     const token = requireBearerToken(c);
     const found = state.tokens.lookup(token);
-    if ('problem' in found && found.problem === 'expired') throw errors.expiredUserToken();
+    if ('problem' in found && found.problem === 'expired') throw commonErrors.expiredUserToken();
     const record = 'record' in found && found.record.kind === 'user' ? found.record : undefined;
     const caller = record === undefined ? undefined : state.apps.get(record.appId);
     if (record?.tenantKey === undefined || record.userId === undefined || caller === undefined) {
-      throw new FeishuError(200, 20005, 'The user access token passed is invalid. Please check the value');
+      throw v1Errors.invalidUserToken();
     }
     const user = state.tenants.get(record.tenantKey)?.users.get(record.userId);
     const problem = userProblem(user);
-    if (user === undefined || problem !== undefined) {
-      const { code, msg } = V1_USER_ERRORS[problem ?? 'missing'];
-      throw new FeishuError(200, code, msg);
-    }
+    if (user === undefined || problem !== undefined) throw V1_USER_ERRORS[problem ?? 'missing']();
     return ok(c, serializeUserInfo(caller, record.tenantKey, user));
   });
 }

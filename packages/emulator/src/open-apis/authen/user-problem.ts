@@ -14,10 +14,3 @@ export function userProblem(user: User | undefined): UserProblem | undefined {
   return undefined;
 }
 
-/** The v1 / user_info code and message for a problem (HTTP 200 on those endpoints). */
-export const V1_USER_ERRORS: Record<UserProblem, { code: number; msg: string }> = {
-  missing: { code: 20008, msg: 'User not exist' },
-  resigned: { code: 20021, msg: 'User resigned' },
-  frozen: { code: 20022, msg: 'User frozen' },
-  unregistered: { code: 20023, msg: 'User not registered' },
-};

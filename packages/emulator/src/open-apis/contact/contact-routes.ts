@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { authenticate, requireScope, type Caller } from '../../http/authenticate.ts';
-import { FeishuError } from '../../http/feishu-error.ts';
+import { contactErrors } from './contact-errors.ts';
 import { ok } from '../../http/ok.ts';
 import { paginate } from '../../http/paginate.ts';
 import { readJson } from '../../http/read-json.ts';
@@ -11,6 +11,8 @@ import { findUser, isUserIdType, userIdAs, type DepartmentIdType, type UserIdTyp
 import type { Department, Tenant, User } from '../../state/types.ts';
 import { departmentIdAs, findDepartment, serializeDepartment, serializeGroup, serializeUser, type IdTypes } from './serialize.ts';
 import { serializeStatus } from './serialize-status.ts';
+
+const contactPageErrors = { pageSize: contactErrors.pageSizeInvalid, pageToken: contactErrors.pageTokenInvalid };
 
 const base = '/open-apis/contact/v3';
 const contactScopes = ['contact:contact:readonly_as_app', 'contact:contact.base:readonly', 'contact:department.base:readonly', 'contact:user.base:readonly'];
@@ -27,7 +29,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const { app: self, tenant } = caller(c);
     const ids = idTypes(c);
     const requested = c.req.queries('department_ids') ?? [];
-    if (requested.length === 0 || requested.length > 50) throw paramError('department_ids: 1 to 50 ids');
+    if (requested.length === 0 || requested.length > 50) throw contactErrors.invalidParam('department_ids: 1 to 50 ids');
     const items = requested.flatMap((id) => {
       // Like users/batch: what the app may not see is left out rather than failing the batch.
       const department = findDepartment(tenant, id, ids.departmentIdType);
@@ -46,7 +48,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     for (let current = tenant.departments.get(department.parentId); current !== undefined && current.openDepartmentId !== '0'; current = tenant.departments.get(current.parentId)) {
       parents.push(current);
     }
-    const page = paginate(parents, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `parent:${department.openDepartmentId}` });
+    const page = paginate(parents, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `parent:${department.openDepartmentId}` }, contactPageErrors);
     return ok(c, { ...page, items: page.items.map((item) => serializeDepartment(self, tenant, item, ids)) });
   });
 
@@ -58,7 +60,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const recursive = c.req.query('fetch_child') === 'true';
     const found = recursive ? descendants(tenant, department.openDepartmentId) : directChildren(tenant, department.openDepartmentId);
     if (recursive && found.length > options.maxRecursiveDepartments()) {
-      throw new FeishuError(400, 43010, 'department is too big to fetch children recursively; fetch level by level instead');
+      throw contactErrors.tooBigToRecurse();
     }
     const page = paginate(found, {
       pageSize: c.req.query('page_size'),
@@ -66,7 +68,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
       defaultSize: 10,
       maxSize: 50,
       scope: `children:${department.openDepartmentId}:${String(recursive)}`,
-    });
+    }, contactPageErrors);
     return ok(c, { ...page, items: page.items.map((item) => serializeDepartment(self, tenant, item, ids)) });
   });
 
@@ -86,7 +88,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const members = [...(tenant.members.get(department.openDepartmentId) ?? [])]
       .map((userId) => tenant.users.get(userId))
       .filter((user): user is User => user !== undefined && !user.deleted && !user.status.isResigned);
-    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `members:${department.openDepartmentId}` });
+    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 10, maxSize: 50, scope: `members:${department.openDepartmentId}` }, contactPageErrors);
     return ok(c, { ...page, items: page.items.map((user) => serializeUser(self, tenant, user, ids)) });
   });
 
@@ -94,7 +96,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const { app: self, tenant } = caller(c);
     const ids = idTypes(c);
     const requested = c.req.queries('user_ids') ?? [];
-    if (requested.length === 0 || requested.length > 50) throw paramError('user_ids: 1 to 50 ids');
+    if (requested.length === 0 || requested.length > 50) throw contactErrors.invalidParam('user_ids: 1 to 50 ids');
     const items = requested.flatMap((id) => {
       const user = findUser(self, tenant, ids.userIdType, id);
       return user === undefined || user.deleted || !userInScope(self, tenant, user) ? [] : [serializeUser(self, tenant, user, ids)];
@@ -106,8 +108,8 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const { app: self, tenant } = caller(c, ['tenant']);
     const userIdType = idTypes(c).userIdType;
     const body = await readJson(c);
-    const emails = stringList(body['emails'], 'emails', paramError, 50);
-    const mobiles = stringList(body['mobiles'], 'mobiles', paramError, 50);
+    const emails = stringList(body['emails'], 'emails', contactErrors.invalidParam, 50);
+    const mobiles = stringList(body['mobiles'], 'mobiles', contactErrors.invalidParam, 50);
     const includeResigned = body['include_resigned'] === true;
     const found = (family: 'email' | 'mobile', id: string) => {
       const user = findUser(self, tenant, family, id);
@@ -128,8 +130,8 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const ids = idTypes(c);
     const id = c.req.param('user_id');
     const user = findUser(self, tenant, ids.userIdType, id);
-    if (user === undefined || user.deleted) throw new FeishuError(400, 41050, 'no user authority error: user not found');
-    if (!userInScope(self, tenant, user)) throw new FeishuError(403, 40004, 'no dept authority error: the user is outside the app\'s contact scope');
+    if (user === undefined || user.deleted) throw contactErrors.userMissing();
+    if (!userInScope(self, tenant, user)) throw contactErrors.outOfScope('the user is outside the app\'s contact scope');
     return ok(c, { user: serializeUser(self, tenant, user, ids) });
   });
 
@@ -138,7 +140,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     requireScope(self, ['contact:group:readonly', 'contact:contact:readonly_as_app']);
     const type = Number(c.req.query('type') ?? '1');
     const groups = [...tenant.groups.values()].filter((group) => group.type === type);
-    const page = paginate(groups, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `groups:${type}` });
+    const page = paginate(groups, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `groups:${type}` }, contactPageErrors);
     return ok(c, { grouplist: page.items.map(serializeGroup), has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
   });
 
@@ -146,7 +148,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
     const { app: self, tenant } = caller(c, ['tenant']);
     requireScope(self, ['contact:group:readonly', 'contact:contact:readonly_as_app']);
     const group = tenant.groups.get(c.req.param('group_id'));
-    if (group === undefined) throw new FeishuError(400, 42001, 'group not found');
+    if (group === undefined) throw contactErrors.groupMissing();
     const memberType = c.req.query('member_type') ?? 'user';
     const memberIdType = c.req.query('member_id_type') ?? (memberType === 'department' ? 'open_department_id' : 'open_id');
     const members =
@@ -156,7 +158,7 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
             const user = tenant.users.get(userId);
             return user === undefined ? [] : [{ member_id: userIdAs(self, tenant.tenantKey, user, asUserIdType(memberIdType)), member_type: 'user', member_id_type: memberIdType }];
           });
-    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `group:${group.groupId}:${memberType}` });
+    const page = paginate(members, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: `group:${group.groupId}:${memberType}` }, contactPageErrors);
     return ok(c, { memberlist: page.items, has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
   });
 
@@ -174,36 +176,32 @@ export function addContactRoutes(app: Hono, state: EmulatorState, options: { max
       ...scope.departments.map((id): Entry => ({ kind: 'department', id: departmentIdAs(tenant, id, ids.departmentIdType) })),
       ...scope.groups.map((id): Entry => ({ kind: 'group', id })),
     ];
-    const page = paginate(entries, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: 'scopes' });
+    const page = paginate(entries, { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 50, maxSize: 100, scope: 'scopes' }, contactPageErrors);
     const pick = (kind: Entry['kind']) => page.items.filter((entry) => entry.kind === kind).map((entry) => entry.id);
     return ok(c, { department_ids: pick('department'), user_ids: pick('user'), group_ids: pick('group'), has_more: page.has_more, ...(page.page_token === undefined ? {} : { page_token: page.page_token }) });
   });
 }
 
-function paramError(detail: string): FeishuError {
-  return new FeishuError(400, 40001, `param invalid: ${detail}`);
-}
-
 function asUserIdType(value = 'open_id'): UserIdType {
-  if (!isUserIdType(value)) throw paramError(`unsupported user id type ${value}`);
+  if (!isUserIdType(value)) throw contactErrors.invalidParam(`unsupported user id type ${value}`);
   return value;
 }
 
 function idTypes(c: Context): IdTypes {
   const userIdType = asUserIdType(c.req.query('user_id_type'));
   const departmentIdType = c.req.query('department_id_type') ?? 'open_department_id';
-  if (departmentIdType !== 'open_department_id' && departmentIdType !== 'department_id') throw paramError(`unsupported department id type ${departmentIdType}`);
+  if (departmentIdType !== 'open_department_id' && departmentIdType !== 'department_id') throw contactErrors.invalidParam(`unsupported department id type ${departmentIdType}`);
   return { userIdType, departmentIdType: departmentIdType };
 }
 
 function existingDepartment(tenant: Tenant, id: string, idType: DepartmentIdType): Department {
   const department = id === '' ? undefined : findDepartment(tenant, id, idType);
-  if (department === undefined || department.deleted) throw new FeishuError(400, 40015, 'department not exist');
+  if (department === undefined || department.deleted) throw contactErrors.departmentMissing();
   return department;
 }
 
 function assertDepartmentVisible(app: Parameters<typeof departmentInScope>[0], tenant: Tenant, department: Department): void {
-  if (!departmentInScope(app, tenant, department.openDepartmentId)) throw new FeishuError(403, 40004, 'no dept authority error');
+  if (!departmentInScope(app, tenant, department.openDepartmentId)) throw contactErrors.outOfScope('the department is outside the app\'s contact scope');
 }
 
 function directChildren(tenant: Tenant, openDepartmentId: string): Department[] {

@@ -1,6 +1,7 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { tryReadJson, type JsonRead } from '../../http/read-json.ts';
 import type { EmulatorState } from '../../state/emulator-state.ts';
+import { hookErrors } from './hook-errors.ts';
 import { cardKind } from './message-content.ts';
 import { appendMessage, imStoreOf, type BotHook } from './message-store.ts';
 import { verifyHookSignature } from './verify-hook-signature.ts';
@@ -11,47 +12,32 @@ export const HOOK_BODY_LIMIT_BYTES = 30 * 1024;
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What a failed hook call answers. Feishu answers custom bots with HTTP 200 even on failure. */
-class HookFailure extends Error {
-  readonly code: number;
-
-  constructor(code: number, msg: string) {
-    super(msg);
-    this.code = code;
-  }
-}
-
 /**
  * Group custom bots: `POST /open-apis/bot/v2/hook/:token` with `{msg_type, content: {…}}` (content
  * an object, unlike the Open API) or `{msg_type: "interactive", card: {…}}`, optionally signed.
  */
 export function addBotHookRoutes(app: Hono, state: EmulatorState): void {
   app.post('/open-apis/bot/v2/hook/:token', async (c) => {
-    try {
-      deliver(state, c.req.param('token'), await c.req.text(), await tryReadJson(c));
-      return reply(c, 0, 'success');
-    } catch (error) {
-      if (error instanceof HookFailure) return reply(c, error.code, error.message);
-      throw error;
-    }
+    deliver(state, c.req.param('token'), await c.req.text(), await tryReadJson(c));
+    return c.json({ code: 0, msg: 'success', data: {} }, 200);
   });
 }
 
 function deliver(state: EmulatorState, token: string, raw: string, read: JsonRead): void {
   const store = imStoreOf(state);
   const hook = store.hooks.get(token);
-  if (hook === undefined) throw new HookFailure(19001, 'param invalid: incoming webhook access token invalid');
+  if (hook === undefined) throw hookErrors.unknownToken();
   // An empty body is as bad as malformed JSON here: a hook call must at least name its msg_type.
-  if ('problem' in read) throw new HookFailure(9499, 'Bad Request');
+  if ('problem' in read) throw hookErrors.badRequest();
   const { body } = read;
   if (hook.secret !== undefined && !verifyHookSignature({ timestamp: body['timestamp'], sign: body['sign'], secret: hook.secret, nowMs: state.clock.now() })) {
-    throw new HookFailure(19021, 'sign match fail or timestamp is not within one hour from current time');
+    throw hookErrors.signatureMismatch();
   }
   const msgType = body['msg_type'];
-  if (typeof msgType !== 'string' || msgType === '') throw new HookFailure(19002, 'params error, msg_type need');
-  if (Buffer.byteLength(raw) > HOOK_BODY_LIMIT_BYTES) throw new HookFailure(19036, 'message size exceeds the limit of 30 KB');
+  if (typeof msgType !== 'string' || msgType === '') throw hookErrors.paramsError('msg_type need');
+  if (Buffer.byteLength(raw) > HOOK_BODY_LIMIT_BYTES) throw hookErrors.tooLarge();
   const content = hookContent(msgType, body);
-  if (content === undefined) throw new HookFailure(9499, 'Bad Request');
+  if (content === undefined) throw hookErrors.badRequest();
   deliverAs(state, hook, msgType, content);
 }
 
@@ -95,10 +81,6 @@ function hookContent(msgType: string, body: Json): Json | undefined {
       return card !== undefined && cardKind(card) !== undefined ? card : undefined;
     }
     default:
-      throw new HookFailure(19002, `params error, unsupported msg_type ${msgType}`);
+      throw hookErrors.paramsError(`unsupported msg_type ${msgType}`);
   }
-}
-
-function reply(c: Context, code: number, msg: string): Response {
-  return c.json({ code, msg, data: {} }, 200);
 }

@@ -16,6 +16,10 @@ const base = '/open-apis/im/v1/chats';
 const writeScopes = ['im:chat', 'im:chat:create'];
 const readScopes = ['im:chat', 'im:chat:readonly', 'im:chat:read', 'im:chat.members:read', 'im:chat.group_info:readonly'];
 const avatar = 'https://emulator.invalid/chat-avatar/default.png';
+const chatPageErrors = {
+  pageSize: (max: number) => chatErrors.invalidParam(`page_size must be 1-${max}`),
+  pageToken: () => chatErrors.invalidParam('page_token is invalid'),
+};
 
 /** Minimal IM v1 chats: create a group, list the bot's groups, list a group's members. */
 export function addChatRoutes(app: Hono, state: EmulatorState, bus: EventBus): void {
@@ -53,7 +57,7 @@ export function addChatRoutes(app: Hono, state: EmulatorState, bus: EventBus): v
     const page = paginate(
       chats,
       { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 20, maxSize: 100, scope: `chats:${self.appId}` },
-      { invalidSize: 232001, invalidToken: 232001 },
+      chatPageErrors,
     );
     return ok(c, { ...page, items: page.items.map((chat) => ({ ...describeChat(state, self, tenant, chat, idType), chat_status: 'normal' })) });
   });
@@ -69,7 +73,7 @@ export function addChatRoutes(app: Hono, state: EmulatorState, bus: EventBus): v
     const page = paginate(
       members,
       { pageSize: c.req.query('page_size'), pageToken: c.req.query('page_token'), defaultSize: 20, maxSize: 100, scope: `members:${chat.chatId}` },
-      { invalidSize: 232001, invalidToken: 232001 },
+      chatPageErrors,
     );
     return ok(c, {
       items: page.items.map((user) => ({ member_id_type: idType, member_id: userIdAs(self, tenant.tenantKey, user, idType), name: user.name, tenant_key: tenant.tenantKey })),
@@ -128,4 +132,3 @@ function userIdType(c: Context, name: string): UserIdType {
   if (!isUserIdType(value)) throw chatErrors.invalidParam(`${name} must be open_id, union_id or user_id`);
   return value;
 }
-

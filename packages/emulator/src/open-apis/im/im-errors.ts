@@ -1,4 +1,4 @@
-import { FeishuError } from '../../http/feishu-error.ts';
+import { FeishuError } from '../../errors/feishu-error.ts';
 
 // Codes and messages from the error tables of im-v1/message/create.md, reply.md, update.md,
 // message-card/patch.md and group/chat*.md. All are HTTP 400, as Feishu answers them.
@@ -12,6 +12,7 @@ export const imErrors = {
   invalidParam: (detail: string) => im(230001, `Your request contains an invalid request parameter, ext=${detail}`),
   botNotInChat: () => im(230002, 'The bot can not be outside the group.'),
   noAvailability: () => im(230013, 'Bot has NO availability to this user.'),
+  rateLimited: () => im(230020, 'The operation triggers the frequency limit.'),
   tooLong: (limitKb: number) => im(230025, `The length of the message content reaches its limit (${limitKb} KB).`),
   noPermission: (detail: string) => im(230027, `Lack of necessary permissions, ext=${detail}`),
   resigned: () => im(230029, 'User has resigned.'),
