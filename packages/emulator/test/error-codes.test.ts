@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../src/errors/error-catalogue.ts';
+import type { FeishuError } from '../src/errors/feishu-error.ts';
 import { emulatorPerTest } from './support/emulator-per-test.ts';
 import { openApi } from './support/sdk.ts';
 
@@ -23,7 +24,7 @@ function registered(): Map<string, Set<string>> {
     const entries = new Set<string>();
     for (const factory of Object.values(factories)) {
       // Every parameter is text or a list of text; a one-item list serves as either.
-      const error = (factory as (...args: unknown[]) => { code: unknown; status: number })(...Array<unknown>(factory.length).fill(['x']));
+      const error = Reflect.apply(factory, undefined, Array<unknown>(factory.length).fill(['x'])) as FeishuError;
       entries.add(`${String(error.code)} ${error.status}`);
     }
     areas.set(area, entries);

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { imStoreOf } from '../open-apis/im/message-store.ts';
-import { findUser } from '../state/ids.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
+import { findUserByAnyId } from '../state/find-user-by-any-id.ts';
+import { isUserIdType } from '../state/ids.ts';
 import type { TokenRecord } from '../tokens/token-store.ts';
 import type { Classified } from './classify-request.ts';
 import type { LimitCheck } from './rate-limiter.ts';
@@ -58,12 +59,14 @@ function userCheck(record: TokenRecord, userId: string): LimitCheck {
   return { key: `user|${record.appId}|${tenantKey}|${userId}`, api: MESSAGE_SEND_API, scope: 'user', appId: record.appId, tenantKey: record.tenantKey, subject: userId, limits: TIERS.perTarget, refusal: 'im' };
 }
 
-/** The tenant-level user_id behind any receive id, so an open_id and an email of one person share a counter. */
+/**
+ * The tenant-level user_id behind any receive id, found as `message.create` finds it, so an
+ * open_id and an email of one person share a counter.
+ */
 function resolveUserId(state: EmulatorState, record: TokenRecord, idType: string, id: string): string | undefined {
   const app = state.apps.get(record.appId);
   const tenant = record.tenantKey === undefined ? undefined : state.tenants.get(record.tenantKey);
-  if (app === undefined || tenant === undefined) return undefined;
-  if (idType === 'email') return tenant.usersByEmail.get(id.toLowerCase());
-  if (idType === 'open_id' || idType === 'union_id' || idType === 'user_id') return findUser(app, tenant, idType, id)?.userId;
-  return undefined;
+  const family = idType === 'email' ? 'email' : isUserIdType(idType) ? idType : undefined;
+  if (app === undefined || tenant === undefined || family === undefined) return undefined;
+  return findUserByAnyId(tenant, app, id, [family])?.userId;
 }
