@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEventBus } from '../src/events/event-bus.ts';
+import { createLongConnectionHub } from '../src/long-connection/create-long-connection-hub.ts';
 import { createEmulatorState } from '../src/state/emulator-state.ts';
 
 export type EventPushResult = { delivered: number; seconds: number; perSecond: number; failedAttempts: number };
@@ -28,7 +29,8 @@ export async function benchEventPush(options: { seed: number; inFlight: number; 
   const { port } = receiver.address() as AddressInfo;
 
   const state = createEmulatorState({ seed: options.seed, users: 10 });
-  const bus = createEventBus(state);
+  const hub = createLongConnectionHub(state);
+  const bus = createEventBus(state, hub);
   const app = state.apps.get(state.defaultAppId);
   if (app === undefined) throw new Error('default app missing');
   app.eventRequestUrl = `http://127.0.0.1:${port}/webhook/event`;
@@ -57,7 +59,8 @@ export async function benchEventPush(options: { seed: number; inFlight: number; 
     const failedAttempts = bus.deliveries().filter((attempt) => attempt.status !== 'delivered').length;
     return { delivered: received, seconds, perSecond: Math.round(received / seconds), failedAttempts };
   } finally {
-    bus.stop();
+    bus.close();
+    await hub.close();
     state.clock.stop();
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));

@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import { emitScopeUpdated } from './events/contact-events.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createEmulatorApp } from './http/create-emulator-app.ts';
+import { createLongConnectionHub } from './long-connection/create-long-connection-hub.ts';
 import { createEmulatorState, type EmulatorOptions, type EmulatorState } from './state/emulator-state.ts';
 import type { App, ContactScope } from './state/types.ts';
 import { issueAppTicket, scheduleAppTickets } from './tokens/app-tickets.ts';
@@ -36,11 +37,13 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   const state = createEmulatorState(options);
   // Reset rebuilds from the options given at start, not from settings changed since.
   const initialOptions = state.options;
-  const bus = createEventBus(state);
+  const hub = createLongConnectionHub(state);
+  const bus = createEventBus(state, hub);
   const deliverTicket = (app: App, ticket: string) => bus.deliverAppTicket(app, ticket);
   const hooks = {
     reset() {
       bus.stop();
+      hub.reset();
       state.clock.stop();
       Object.assign(state, createEmulatorState(initialOptions));
       scheduleAppTickets(state, deliverTicket);
@@ -51,10 +54,13 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   };
   scheduleAppTickets(state, deliverTicket);
 
-  const app = createEmulatorApp(state, hooks, bus);
+  const app = createEmulatorApp(state, hooks, bus, hub);
   const listener = getRequestListener(app.fetch);
   const server: Server = createServer((request, response) => void listener(request, response));
   server.keepAliveTimeout = 5_000;
+  server.on('upgrade', (request, socket, head) => {
+    if (!hub.handleUpgrade(request, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -72,6 +78,7 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
     },
     async close() {
       bus.close();
+      await hub.close();
       state.clock.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

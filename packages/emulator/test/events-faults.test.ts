@@ -95,13 +95,15 @@ describe('event delivery faults', () => {
     expect(await control(emulator!, 'DELETE', '/_emulator/event-faults')).toEqual({ faults: {} });
   });
 
-  it('holds events for an app in long-connection mode instead of pushing them', async () => {
+  it('sends nothing over HTTP for an app in long-connection mode, and retries while no client is connected', async () => {
     const { app, receiver } = await setUp(35);
     await control(emulator!, 'PATCH', `/_emulator/apps/${app.app_id}`, { event_mode: 'websocket' });
     const { receiver: markerReceiver } = await markerApp();
     await hire(emulator!, { name: 'Pending' });
     await eventually(() => markerReceiver.received[0]);
-    expect(await deliveries(emulator!, `?app_id=${app.app_id}`)).toEqual([expect.objectContaining({ status: 'pending', attempt: 0, event_type: 'contact.user.created_v3' })]);
+    expect(await attemptsReach(emulator!, `?app_id=${app.app_id}`, 1)).toEqual([
+      expect.objectContaining({ status: 'retrying', attempt: 1, transport: 'websocket', connection_id: null, event_type: 'contact.user.created_v3', error: 'no long-connection client of the app is connected' }),
+    ]);
     expect(receiver.received).toEqual([]);
   });
 });

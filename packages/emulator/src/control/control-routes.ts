@@ -45,6 +45,8 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.patch('/_emulator/apps/:app_id', async (c) => {
     const target = findApp(state, c);
     const body = await readJson(c);
+    // First, so a refused mode leaves the app untouched.
+    applyModes(target, body);
     const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
     if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
     if ('card_request_url' in body) target.cardRequestUrl = text('card_request_url');
@@ -56,7 +58,6 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     if (Array.isArray(body['redirect_urls'])) target.redirectUrls = (body['redirect_urls'] as unknown[]).map(String);
     if (Array.isArray(body['subscribed_events'])) target.subscribedEvents = new Set((body['subscribed_events'] as unknown[]).map(String));
     if (Array.isArray(body['scopes'])) target.scopes = new Set((body['scopes'] as unknown[]).map(String));
-    if (body['event_mode'] === 'http' || body['event_mode'] === 'websocket') target.eventMode = body['event_mode'];
     const contactScope = body['contact_scope'];
     if (typeof contactScope === 'object' && contactScope !== null) {
       const scope = contactScope as Record<string, unknown>;
@@ -141,6 +142,26 @@ function findApp(state: EmulatorState, c: Context): App {
   return found;
 }
 
+/**
+ * `event_mode` / `callback_mode` (`http` or `websocket`) and `card_callback_style` (`v2` or
+ * `legacy`). Long connection is for self-built apps only, and old-style callbacks never travel
+ * over it (platform doc §4.2, §5), so those settings are refused rather than silently ignored.
+ */
+function applyModes(app: App, body: Record<string, unknown>): void {
+  const choice = <T extends string>(key: string, allowed: readonly T[], current: T): T => {
+    if (!(key in body)) return current;
+    const value = body[key];
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw controlError(400, `${key} must be ${allowed.join(' or ')}`);
+    return value as T;
+  };
+  const eventMode = choice('event_mode', ['http', 'websocket'], app.eventMode);
+  const callbackMode = choice('callback_mode', ['http', 'websocket'], app.callbackMode);
+  const style = choice('card_callback_style', ['v2', 'legacy'], app.cardCallbackStyle);
+  if (app.type === 'store' && (eventMode === 'websocket' || callbackMode === 'websocket')) throw controlError(400, 'long connection is for self-built apps only');
+  if (style === 'legacy' && callbackMode === 'websocket') throw controlError(400, 'old-style card callbacks are not delivered over a long connection');
+  Object.assign(app, { eventMode, callbackMode, cardCallbackStyle: style });
+}
+
 /** An app as the control API shows it: everything, secrets included (it is a test tool). */
 export function describeApp(app: App): Record<string, unknown> {
   return {
@@ -156,6 +177,8 @@ export function describeApp(app: App): Record<string, unknown> {
     subscribed_events: [...app.subscribedEvents],
     scopes: [...app.scopes],
     event_mode: app.eventMode,
+    callback_mode: app.callbackMode,
+    card_callback_style: app.cardCallbackStyle,
     installations: [...app.installations].map(([tenantKey, scope]) => ({ tenant_key: tenantKey, contact_scope: scope })),
     app_ticket: app.appTicket ?? null,
   };

@@ -4,6 +4,7 @@ import { v1Errors } from '../open-apis/authen/v1-errors.ts';
 import { contactErrors } from '../open-apis/contact/contact-errors.ts';
 import { hookErrors } from '../open-apis/im/hook-errors.ts';
 import { chatErrors, imErrors } from '../open-apis/im/im-errors.ts';
+import { cardUpdateErrors } from '../open-apis/interactive/card-errors.ts';
 import { commonErrors } from './common-errors.ts';
 import type { FeishuError } from './feishu-error.ts';
 
@@ -23,4 +24,5 @@ export const errorCatalogue: Readonly<Record<string, Factories>> = {
   'IM messages': imErrors,
   'IM chats': chatErrors,
   'Custom-bot webhooks': hookErrors,
+  'Card delayed update': cardUpdateErrors,
 };

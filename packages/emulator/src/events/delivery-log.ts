@@ -2,25 +2,30 @@
  * What happened to one push attempt. `status` is where the event stands after this attempt:
  * `sending` (the request is on the wire; the entry is updated in place when it ends),
  * `delivered` (HTTP 200 in time), `retrying` (a retry is scheduled at `next_attempt_at`),
- * `failed` (no retries left), or `pending` (waiting for the app's long connection).
+ * or `failed` (no retries left). Over a long connection, success is an ack with code 200 within 3 s.
  */
 export type DeliveryAttempt = {
   event_id: string;
   event_type: string;
   app_id: string;
   tenant_key: string | null;
-  /** 1 for the first push, 2–5 for the retries; 0 for an event held for the long connection. */
+  /** 1 for the first push, 2–5 for the retries. */
   attempt: number;
   /** A copy sent by the `duplicate_rate` fault, not a retry. */
   duplicate: boolean;
+  /** `http`: a POST to `url`; `websocket`: a data frame on the long connection `connection_id`. */
+  transport: 'http' | 'websocket';
   url: string | null;
   http_status: number | null;
+  connection_id: string | null;
+  /** The code of the long-connection client's ack (200 or 500). */
+  ack_code: number | null;
   error: string | null;
   /** Real milliseconds the attempt took. */
   duration_ms: number;
   /** Emulated time (ms) the attempt started. */
   time: number;
-  status: 'sending' | 'delivered' | 'retrying' | 'failed' | 'pending';
+  status: 'sending' | 'delivered' | 'retrying' | 'failed';
   next_attempt_at: number | null;
 };
 

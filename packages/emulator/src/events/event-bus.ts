@@ -1,12 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { LongConnectionHub, PushOutcome } from '../long-connection/long-connection-hub.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import type { Random } from '../state/random.ts';
 import type { App } from '../state/types.ts';
 import { createDeliveryLog, type DeliveryAttempt, type DeliveryFilter } from './delivery-log.ts';
 import { createEventFaultTable, type EventFaults, type EventFaultTable } from './event-faults.ts';
 import { appTicketEnvelope, eventRequest, v2Envelope } from './event-request.ts';
-import { postJson } from './post-json.ts';
+import { postJson, type PostResult } from './post-json.ts';
 import { verifyEventUrl, type UrlVerification } from './verify-event-url.ts';
 
 /** Feishu retries a failed push after these intervals, at most four times (platform doc §3.5). */
@@ -15,13 +16,11 @@ export const RETRY_DELAYS_MS = [15_000, 5 * 60_000, 60 * 60_000, 6 * 60 * 60_000
 export const DELIVERY_TIMEOUT_MS = 3_000;
 export const CONNECT_TIMEOUT_MS = 2_000;
 
-/** Events kept for an app in long-connection mode until a transport takes them. */
-const MAX_PENDING_PER_APP = 10_000;
-
 /**
  * How the rest of the emulator reports things that happened. The bus turns them into Feishu
  * events for every app that is installed in the tenant, subscribed to the type, and (for contact
- * events) allowed to see the entity, and delivers them in the app's mode (HTTP push for now).
+ * events) allowed to see the entity, and delivers them in the app's mode: an HTTP push, or a
+ * data frame to one client on the app's long connection. Both follow the same retry schedule.
  */
 export type EventBus = {
   /**
@@ -38,23 +37,22 @@ export type EventBus = {
   deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
   /** Duplicate, shuffled and delayed delivery on demand. */
   readonly faults: EventFaultTable;
-  /** Takes the events held for an app in long-connection mode, oldest first (for the WebSocket transport). */
-  takePending(appId: string): Record<string, unknown>[];
   /** Cancels scheduled retries and held events and forgets deliveries and faults; the bus stays usable. */
   stop(): void;
   /** Stops, and releases the keep-alive connections to receivers. */
   close(): void;
 };
 
+type Outcome = { delivered: boolean; fields: Partial<DeliveryAttempt> };
+
 type Push = { eventId: string; eventType: string; appId: string; tenantKey: string | undefined; payload: Record<string, unknown> };
 
-export function createEventBus(state: EmulatorState): EventBus {
+export function createEventBus(state: EmulatorState, hub: LongConnectionHub): EventBus {
   const log = createDeliveryLog();
   const faults = createEventFaultTable();
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   const timers = new Set<{ cancel(): void }>();
   const held = new Map<string, Push[]>();
-  const pending = new Map<string, Push[]>();
   // Bumped by stop(): attempts already on the wire when the world was reset are not recorded.
   let generation = 0;
 
@@ -73,8 +71,11 @@ export function createEventBus(state: EmulatorState): EventBus {
       app_id: push.appId,
       tenant_key: push.tenantKey ?? null,
       duplicate: false,
+      transport: 'http',
       url: null,
       http_status: null,
+      connection_id: null,
+      ack_code: null,
       error: null,
       duration_ms: 0,
       next_attempt_at: null,
@@ -82,31 +83,37 @@ export function createEventBus(state: EmulatorState): EventBus {
     });
 
   /**
-   * One POST of `push`; schedules the next retry on failure. Never rejects. The attempt is logged
-   * as `sending` before the request goes out and that entry takes the outcome, so the log shows
-   * pushes in flight (a receiver that is slow to answer).
+   * One attempt of `push` in the app's current mode; schedules the next retry on failure. Never
+   * rejects. The attempt is logged as `sending` before it goes out and that entry takes the
+   * outcome, so the log shows pushes in flight (a receiver that is slow to answer).
    */
   const attempt = async (push: Push, number: number, duplicate: boolean): Promise<void> => {
     const mine = generation;
     const app = state.apps.get(push.appId);
     const time = state.clock.now();
-    const url = app?.eventMode === 'http' ? app.eventRequestUrl : undefined;
-    if (app === undefined || url === undefined || url === '') {
+    if (app === undefined) return;
+    if (app.eventMode === 'websocket') {
+      const entry = record(push, { attempt: number, duplicate, time, status: 'sending', transport: 'websocket' });
+      finish(mine, push, number, duplicate, entry, fromAck(await hub.push(app.appId, push.payload, push)));
+      return;
+    }
+    const url = app.eventRequestUrl;
+    if (url === undefined || url === '') {
       record(push, { attempt: number, duplicate, time, status: 'failed', error: 'the app has no event request URL in HTTP mode' });
       return;
     }
     const { body, headers } = eventRequest(app, push.payload, time);
     const entry = record(push, { attempt: number, duplicate, url, time, status: 'sending' });
-    const result = await postJson(url, body, headers, { timeoutMs: DELIVERY_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, agents });
+    finish(mine, push, number, duplicate, entry, fromPost(await postJson(url, body, headers, { timeoutMs: DELIVERY_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, agents })));
+  };
+
+  /** Writes an attempt's outcome into its log entry and schedules the retry it calls for. */
+  const finish = (mine: number, push: Push, number: number, duplicate: boolean, entry: DeliveryAttempt, { delivered, fields }: Outcome) => {
     // After a reset the entry is no longer in the log and nothing is retried.
     if (mine !== generation) return;
-    const delivered = result.status === 200;
     // Duplicates injected by the fault table are extra copies, not deliveries of their own.
     const retryIn = delivered || duplicate ? undefined : RETRY_DELAYS_MS[number - 1];
-    Object.assign(entry, {
-      http_status: result.status ?? null,
-      error: result.error ?? (delivered ? null : `expected HTTP 200, got ${result.status}`),
-      duration_ms: result.durationMs,
+    Object.assign(entry, fields, {
       status: delivered ? 'delivered' : retryIn === undefined ? 'failed' : 'retrying',
       next_attempt_at: retryIn === undefined ? null : state.clock.now() + retryIn,
     } satisfies Partial<DeliveryAttempt>);
@@ -125,15 +132,6 @@ export function createEventBus(state: EmulatorState): EventBus {
   };
 
   const dispatch = (app: App, push: Push) => {
-    if (app.eventMode === 'websocket') {
-      const queue = pending.get(app.appId) ?? [];
-      pending.set(app.appId, queue);
-      // Nothing drains this until the long-connection transport exists; keep the newest only.
-      if (queue.length >= MAX_PENDING_PER_APP) queue.shift();
-      queue.push(push);
-      record(push, { attempt: 0, status: 'pending', time: state.clock.now() });
-      return;
-    }
     const appFaults = faults.for(app.appId);
     if (!appFaults.shuffle) return detached(send(push, appFaults));
     const batch = held.get(app.appId);
@@ -170,11 +168,6 @@ export function createEventBus(state: EmulatorState): EventBus {
     verifyEventUrl: async (app) => (await verifyEventUrl(app, agents)).result,
     deliveries: (filter) => log.list(filter),
     faults,
-    takePending(appId) {
-      const queue = pending.get(appId) ?? [];
-      pending.delete(appId);
-      return queue.map((push) => push.payload);
-    },
     close() {
       this.stop();
       agents.http.destroy();
@@ -185,7 +178,6 @@ export function createEventBus(state: EmulatorState): EventBus {
       for (const timer of timers) timer.cancel();
       timers.clear();
       held.clear();
-      pending.clear();
       log.clear();
       faults.clear();
     },
@@ -206,4 +198,16 @@ function shuffled<T>(items: readonly T[], random: Random): T[] {
     [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
   }
   return copy;
+}
+
+function fromPost(result: PostResult): Outcome {
+  const delivered = result.status === 200;
+  return {
+    delivered,
+    fields: { http_status: result.status ?? null, error: result.error ?? (delivered ? null : `expected HTTP 200, got ${result.status}`), duration_ms: result.durationMs },
+  };
+}
+
+function fromAck(outcome: PushOutcome): Outcome {
+  return { delivered: outcome.delivered, fields: { connection_id: outcome.connectionId, ack_code: outcome.ackCode, error: outcome.error, duration_ms: outcome.durationMs } };
 }

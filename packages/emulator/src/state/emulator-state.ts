@@ -120,6 +120,8 @@ export function createApp(state: Pick<EmulatorState, 'random' | 'apps'>, input: 
     subscribedEvents: new Set(),
     scopes: new Set(ALL_SCOPES),
     eventMode: 'http',
+    callbackMode: 'http',
+    cardCallbackStyle: 'v2',
     installations: new Map((input.tenantKeys ?? []).map((tenantKey) => [tenantKey, { departments: ['0'], users: [], groups: [] }])),
     appTicket: undefined,
   };

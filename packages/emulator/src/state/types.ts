@@ -6,6 +6,8 @@
 
 export type AppType = 'self_built' | 'store';
 
+export type DeliveryMode = 'http' | 'websocket';
+
 export type App = {
   appId: string;
   appSecret: string;
@@ -15,14 +17,19 @@ export type App = {
   verificationToken: string;
   /** Where events are pushed in HTTP mode. */
   eventRequestUrl: string | undefined;
-  /** Where card callbacks are sent. */
+  /** Where card callbacks are sent in HTTP callback mode. */
   cardRequestUrl: string | undefined;
   /** OAuth redirect URLs allowed for this app, compared exactly. */
   redirectUrls: string[];
   subscribedEvents: Set<string>;
   /** Granted API and field scopes, e.g. `contact:user.email:readonly`. */
   scopes: Set<string>;
-  eventMode: 'http' | 'websocket';
+  /** How events reach the app: pushed to `eventRequestUrl`, or over a long connection (self-built only). */
+  eventMode: DeliveryMode;
+  /** How card callbacks reach the app; configured apart from events in Feishu's console too. */
+  callbackMode: DeliveryMode;
+  /** `v2`: `card.action.trigger` in the event envelope; `legacy`: the old flat body signed with SHA-1 (HTTP only). */
+  cardCallbackStyle: 'v2' | 'legacy';
   /** Tenants the app is installed in, with the contact scope granted in each. */
   installations: Map<string, ContactScope>;
   /** The current app_ticket of a store app. */
