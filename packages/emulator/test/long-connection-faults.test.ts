@@ -120,6 +120,23 @@ describe('long-connection endpoint and faults', () => {
     expect(ws.client.getConnectionStatus().state).toBe('connected');
   });
 
+  it('closes every connection and forgets frames, handshakes, refusals and settings on reset', async () => {
+    const emulator = await emulators.start({ seed: 66, users: 5, departments: 2 });
+    const { appId, appSecret } = emulator.defaultApp();
+    const found = await discover(emulator, { AppID: appId, AppSecret: appSecret });
+    const opened = await connect(found.data?.URL ?? '');
+    if (!('socket' in opened)) throw new Error('not connected');
+    const closed = new Promise((resolve) => opened.socket.once('close', resolve));
+    await control(emulator, 'PATCH', '/_emulator/long-connections/config', { ping_interval: 5 });
+    await control(emulator, 'POST', '/_emulator/long-connections/refuse', { app_id: appId, seconds: 60 });
+
+    await control(emulator, 'POST', '/_emulator/reset');
+    await closed;
+    const after = await control<{ items: unknown[]; refusals: Record<string, unknown>; config: Record<string, number> }>(emulator, 'GET', '/_emulator/long-connections');
+    expect(after).toMatchObject({ items: [], refusals: {}, config: { ping_interval: 120 } });
+    expect((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/long-connections/handshakes')).items).toEqual([]);
+  });
+
   it('refuses bad fault and config requests with a stable code', async () => {
     const emulator = await emulators.start({ seed: 65, users: 5, departments: 2 });
     const appId = emulator.defaultApp().appId;
