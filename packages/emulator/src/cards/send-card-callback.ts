@@ -132,7 +132,7 @@ function postFailure(result: PostResult): { code: number; error: string } {
 async function overLongConnection(hub: LongConnectionHub | undefined, appId: string, payload: Record<string, unknown>, eventId: string): Promise<Exchange> {
   if (hub === undefined) return { responseStatus: null, responseBody: null, durationMs: 0, failure: { code: CARD_CLIENT_CODES.notConfigured, error: 'the long-connection transport is not available' } };
   const outcome = await hub.push(appId, payload, { eventId, eventType: 'card.action.trigger' });
-  const seen = { responseStatus: outcome.ackCode, responseBody: outcome.data === null ? null : JSON.stringify(outcome.data), durationMs: outcome.durationMs };
+  const seen = { responseStatus: outcome.ackCode, responseBody: outcome.data === null ? null : JSON.stringify(outcome.data), durationMs: Math.round(outcome.durationMs) };
   if (outcome.connectionId === null) return { ...seen, failure: { code: CARD_CLIENT_CODES.notConfigured, error: outcome.error ?? 'no long-connection client of the app is connected' } };
   if (outcome.ackCode === null) return { ...seen, failure: { code: CARD_CLIENT_CODES.timeout, error: outcome.error ?? 'no ack within 3 s' } };
   if (outcome.ackCode !== 200) return { ...seen, failure: { code: CARD_CLIENT_CODES.notOk, error: `the ack's code was ${outcome.ackCode}` } };

@@ -5,6 +5,7 @@ import { contactErrors } from '../open-apis/contact/contact-errors.ts';
 import { hookErrors } from '../open-apis/im/hook-errors.ts';
 import { chatErrors, imErrors } from '../open-apis/im/im-errors.ts';
 import { cardUpdateErrors } from '../open-apis/interactive/card-errors.ts';
+import { endpointErrors } from '../long-connection/endpoint-errors.ts';
 import { commonErrors } from './common-errors.ts';
 import type { FeishuError } from './feishu-error.ts';
 
@@ -25,4 +26,5 @@ export const errorCatalogue: Readonly<Record<string, Factories>> = {
   'IM chats': chatErrors,
   'Custom-bot webhooks': hookErrors,
   'Card delayed update': cardUpdateErrors,
+  'Long-connection endpoint discovery': endpointErrors,
 };

@@ -105,6 +105,9 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
   policy('im.v1.chat_members.create', 'POST', `${im}/chats/:chat_id/members`, TIERS.tier4),
   policy('im.v1.chat_members.delete', 'DELETE', `${im}/chats/:chat_id/members`, TIERS.tier4),
 
+  // Delayed card update with a callback token (tier 4 in the API list).
+  policy('interactive.v1.card.update', 'POST', '/open-apis/interactive/v1/card/update', TIERS.tier4),
+
   // Custom-bot webhooks (no token; counted per hook).
   policy('bot.v2.hook', 'POST', '/open-apis/bot/v2/hook/:hook_token', TIERS.customBot, { caller: 'hook' }),
   policy('bot.hook', 'POST', '/open-apis/bot/hook/:hook_token', TIERS.customBot, { caller: 'hook' }),

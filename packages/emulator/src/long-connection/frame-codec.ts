@@ -34,6 +34,12 @@ message Frame {
 }
 `;
 
+// protobufjs keeps its settings in one module-wide object, and the official SDK, once loaded,
+// switches 64-bit integers from Long objects to plain numbers (`util.Long = undefined`). A type
+// set up under one setting breaks under the other, so the emulator makes the same choice first:
+// whichever loads first, every pbbp2 type in the process then agrees. Ids here fit in a double.
+protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+protobuf.configure();
 const frameType = protobuf.parse(SCHEMA, { keepCase: true }).root.lookupType('pbbp2.Frame');
 
 export function encodeFrame(frame: Frame): Uint8Array {
