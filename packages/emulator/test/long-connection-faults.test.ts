@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.ts';
-import { hire, type AppSettings } from './events-support.ts';
+import { attemptsReach, hire, type AppSettings } from './events-support.ts';
 import { emulatorPerTest } from './support/emulator-per-test.ts';
 import { eventually } from './support/eventually.ts';
 import { control, openApi } from './support/sdk.ts';
@@ -118,6 +118,24 @@ describe('long-connection endpoint and faults', () => {
     await control(emulator, 'POST', '/_emulator/clock/advance', { seconds: 600 });
     await eventually(async () => (await connections(emulator, app.app_id)).length === 1, 10_000);
     expect(ws.client.getConnectionStatus().state).toBe('connected');
+  });
+
+  it('retries an event that no client acknowledged within 3 s', async () => {
+    const emulator = await emulators.start({ seed: 67, users: 10, departments: 2 });
+    const { appId, appSecret } = emulator.defaultApp();
+    await control(emulator, 'PATCH', `/_emulator/apps/${appId}`, { event_mode: 'websocket', subscribed_events: [USER_CREATED] });
+    const found = await discover(emulator, { AppID: appId, AppSecret: appSecret });
+    const opened = await connect(found.data?.URL ?? '');
+    if (!('socket' in opened)) throw new Error('not connected');
+    emulators.onCleanup(async () => void opened.socket.terminate());
+    // A client that reads frames and never answers them.
+    let frames = 0;
+    opened.socket.on('message', () => (frames += 1));
+
+    await hire(emulator, { name: 'Unanswered' });
+    const [attempt] = await attemptsReach(emulator, `?app_id=${appId}`, 1, 6_000);
+    expect(attempt).toMatchObject({ status: 'retrying', transport: 'websocket', ack_code: null, error: 'no ack within 3000 ms' });
+    expect(frames).toBe(1);
   });
 
   it('closes every connection and forgets frames, handshakes, refusals and settings on reset', async () => {
