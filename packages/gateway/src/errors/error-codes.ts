@@ -76,6 +76,34 @@ export const errorCodes = {
     status: 503,
     description: 'The job runner is stopped or not started yet.',
   },
+  'feishu.api_error': {
+    status: 502,
+    description: 'Feishu answered a call with a non-zero `code`; `details` carry Feishu\'s `code`, `msg`, `log_id`, the HTTP status and whether a retry may succeed.',
+  },
+  'feishu.rate_limited': {
+    status: 503,
+    description: 'Feishu throttled the call (99991400, 230020, 11232, 11233) and it could not be retried within its deadline; retry after `details.retryAfterSeconds`.',
+  },
+  'feishu.permission_denied': {
+    status: 502,
+    description: 'The app lacks a scope the call needs (99991672) or the user has not granted it (99991679); `details.missingScopes` lists them.',
+  },
+  'feishu.token_unavailable': {
+    status: 503,
+    description: 'No access token could be obtained for the connection (wrong App ID or Secret: `details.code` is Feishu\'s 10003/10014/10015; or Feishu is unreachable).',
+  },
+  'feishu.app_ticket_missing': {
+    status: 503,
+    description: 'A store app has no `app_ticket` yet; the gateway asked Feishu to resend it. Retry in a few seconds.',
+  },
+  'feishu.unreachable': {
+    status: 503,
+    description: 'Feishu could not be reached, or did not answer, within the call\'s deadline.',
+  },
+  'feishu.unknown_connection': {
+    status: 404,
+    description: 'No Feishu connection has this name.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

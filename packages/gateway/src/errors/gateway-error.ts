@@ -15,7 +15,7 @@ export type GatewayErrorOptions = {
  * throw new GatewayError('http.body_too_large', 'Body exceeds 1048576 bytes');
  */
 export class GatewayError extends Error {
-  override readonly name = 'GatewayError';
+  override readonly name: string = 'GatewayError';
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: Readonly<Record<string, unknown>> | undefined;
