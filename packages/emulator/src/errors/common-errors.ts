@@ -9,8 +9,9 @@ export const commonErrors = {
   invalidUserToken: () => new FeishuError(400, 99991668, 'Invalid user access token.'),
   expiredUserToken: () => new FeishuError(400, 99991677, 'User access token expired.'),
   missingScope: (scopes: readonly string[]) =>
+    // Inside `error`, beside the log id, as the platform doc's envelope section places it.
     new FeishuError(400, 99991672, `Access denied. One of the following scopes is required: [${scopes.join(', ')}].`, {
-      permission_violations: scopes.map((scope) => ({ type: 'action_privilege_required', subject: scope, description: scope })),
+      error: { permission_violations: scopes.map((scope) => ({ type: 'action_privilege_required', subject: scope, description: scope })) },
     }),
   badRequest: (msg = 'Bad Request') => new FeishuError(400, 9499, msg),
   notFound: () => new FeishuError(404, 99991201, 'path not found'),

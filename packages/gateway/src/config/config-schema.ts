@@ -53,6 +53,10 @@ export const configSchema = z
       .max(600)
       .default(30)
       .meta({ description: 'How long start-up keeps retrying an unreachable PostgreSQL (with backoff) before exiting with status 1.', hint: 'seconds, for example 30' }),
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+      .optional()
+      .meta({ description: 'Redis connection URL. When set, the outbound rate limits shared by every instance are counted in Redis instead of the database.', hint: 'for example redis://:password@127.0.0.1:6379/0', secret }),
     DATA_DIR: z
       .string()
       .min(1)

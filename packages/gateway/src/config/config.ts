@@ -15,6 +15,10 @@ export type Config = {
     readonly poolSize: number;
     readonly startupTimeoutSeconds: number;
   };
+  /** Where the outbound rate limits are counted when not in the database. */
+  readonly redis: {
+    readonly url: string | undefined;
+  };
   /** Absolute path. */
   readonly dataDir: string;
   /** Base64 keys, current first; empty when none is configured (PGlite then generates one). */

@@ -57,6 +57,7 @@ export function loadConfig(input: LoadConfigInput): Config {
       poolSize: env.DATABASE_POOL_SIZE,
       startupTimeoutSeconds: env.DATABASE_STARTUP_TIMEOUT_SECONDS,
     },
+    redis: { url: env.REDIS_URL },
     dataDir: path.resolve(input.cwd, env.DATA_DIR),
     secretKeys: env.GATEWAY_SECRET_KEY === undefined ? [] : env.GATEWAY_SECRET_KEY.split(',').map((key) => key.trim()),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
@@ -91,8 +92,9 @@ export function secretValuesOf(config: Config): string[] {
     if (connection.encryptKey !== undefined) values.push(connection.encryptKey);
     if (connection.verificationToken !== undefined) values.push(connection.verificationToken);
   }
-  if (config.database.url !== undefined) {
-    const password = new URL(config.database.url).password;
+  for (const url of [config.database.url, config.redis.url]) {
+    if (url === undefined) continue;
+    const password = new URL(url).password;
     if (password !== '') values.push(decodeURIComponent(password));
   }
   return values;

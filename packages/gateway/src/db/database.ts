@@ -9,6 +9,14 @@ export type SqlResult = { rows: unknown[] } | { rows: unknown[] }[];
 /** Runs raw SQL; used by pg-boss. Statements without values may contain several commands. */
 export type ExecuteSql = (text: string, values?: unknown[]) => Promise<SqlResult>;
 
+/**
+ * The slice of a `pg` pool that libraries taking a pool use (rate-limiter-flexible's
+ * RateLimiterPostgres): a query with an optional prepared-statement name.
+ */
+export type PgPool = {
+  query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+};
+
 /** One open database, whichever backend it runs on. */
 export type Database = {
   readonly backend: Backend;
@@ -16,6 +24,8 @@ export type Database = {
   readonly description: string;
   readonly kysely: Kysely<Tables>;
   readonly executeSql: ExecuteSql;
+  /** The connection pool, on PostgreSQL only. */
+  readonly pgPool?: PgPool;
   /** Resolves when the database answers a trivial query within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;

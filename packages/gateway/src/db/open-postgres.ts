@@ -60,6 +60,7 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Databa
     kysely: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }),
     // pg runs a statement without values through the simple protocol, which accepts several commands.
     executeSql: async (text, values) => await pool.query(text, values),
+    pgPool: pool,
     async ping(timeoutMs = 2_000) {
       await withTimeout(pool.query('select 1'), timeoutMs);
     },

@@ -6,6 +6,9 @@ import type { Generated } from 'kysely';
  */
 export type Tables = {
   gateway_installation: GatewayInstallationTable;
+  feishu_tokens: FeishuTokensTable;
+  feishu_app_tickets: FeishuAppTicketsTable;
+  rate_limits: RateLimitsTable;
 };
 
 export type GatewayInstallationTable = {
@@ -15,4 +18,36 @@ export type GatewayInstallationTable = {
   /** The installation id sealed with the secret key, to detect a wrong key at start-up. */
   key_check: string;
   created_at: Generated<Date>;
+};
+
+/** A Feishu access token shared by every instance, with its refresh lease (migration 0002). */
+export type FeishuTokensTable = {
+  connection: string;
+  kind: 'tenant' | 'app';
+  /** '' for a self-built app's tenant token and for a store app's app token. */
+  tenant_key: string;
+  app_id: string;
+  /** The token sealed with the secret key; null before the first fetch and after invalidation. */
+  sealed_token: string | null;
+  expires_at: Date | null;
+  /** While in the future, the instance `refreshed_by` is fetching a new token. */
+  refreshing_until: Date | null;
+  refreshed_by: string | null;
+  updated_at: Generated<Date>;
+};
+
+/** A store app's latest `app_ticket`, sealed (migration 0002). */
+export type FeishuAppTicketsTable = {
+  connection: string;
+  app_id: string;
+  sealed_ticket: string;
+  updated_at: Generated<Date>;
+};
+
+/** Counters of the outbound rate governor, owned by rate-limiter-flexible (migration 0003). */
+export type RateLimitsTable = {
+  key: string;
+  points: number;
+  /** Epoch milliseconds; null for a counter that never expires. */
+  expire: string | null;
 };

@@ -101,6 +101,13 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
 
   const request = async <R>(options: SdkRequest): Promise<R> => {
     const prepared = prepare(options);
+    if (prepared.token === undefined && !prepared.api.tokenEndpoint && !prepared.api.name.startsWith('authen.v2.oauth')) {
+      // The SDK sends a store app's call with no token when no tenant was named; Feishu would only
+      // answer 99991661, so the call stops here with the reason.
+      throw new GatewayError('feishu.token_unavailable', `no access token for ${prepared.api.name} on connection ${deps.connection.name}${deps.connection.appType === 'store' ? ': a store app call needs lark.withTenantKey(tenantKey)' : ''}`, {
+        details: { connection: deps.connection.name, api: prepared.api.name },
+      });
+    }
     const deadline = Date.now() + policy.deadlineMs;
     let tokenReplaced = false;
     for (let attempt = 0; ; attempt += 1) {
@@ -136,14 +143,14 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
         tokenReplaced = true;
         deps.metrics.retries.inc({ api: prepared.api.name, reason: 'token' });
         await deps.tokens.invalidate(scope, prepared.token);
-        prepared.setToken(await deps.tokens.tenantToken(scope));
+        prepared.setToken(await deps.tokens.tenantToken(scope, { deadline }));
         continue;
       }
       if (failure?.kind === 'rate_limit') {
         const resetSeconds = failure.feishu.retryAfterSeconds ?? 1;
         if (failure.feishu.httpStatus === 429) {
-          deps.metrics.throttled.inc({ api: prepared.api.name });
           await deps.governor.hold(apiBudgetKey(deps.connection.appId, scope, prepared.api), resetSeconds);
+          deps.metrics.throttled.inc({ api: prepared.api.name });
         }
         // A throttled call was not carried out, so even a write may be sent again.
         if (attempt + 1 < policy.maxAttempts && Date.now() + resetSeconds * 1000 < deadline) {

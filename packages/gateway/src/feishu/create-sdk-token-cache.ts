@@ -46,7 +46,8 @@ export function createSdkTokenCache(connection: FeishuConnectionConfig, tokens: 
         if (tenantKey === '' || tenantKey === 'undefined') throw new GatewayError('feishu.token_unavailable', `connection ${connection.name} is a store app: name the tenant with lark.withTenantKey(tenantKey)`);
         return hand({ connection: connection.name, tenantKey });
       }
-      if (name === APP_TICKET) return tokens.appTicket(connection.name);
+      // Read when a store Client is built: a miss makes the SDK ask Feishu to resend the ticket.
+      if (name === APP_TICKET) return connection.appType === 'store' ? tokens.appTicket(connection.name) : undefined;
       const entry = other.get(`${name}`);
       if (entry === undefined || (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())) return undefined;
       return entry.value;

@@ -62,6 +62,8 @@ const CATALOGUE: readonly Entry[] = [
   entry('im.v1.chat_members.get', 'GET', 'im/v1/chats/:chat_id/members', TIERS.tier4),
   entry('interactive.v1.card.update', 'POST', 'interactive/v1/card/update', TIERS.tier4),
   entry('authen.v1.user_info', 'GET', 'authen/v1/user_info', TIERS.tier4),
+  // Authenticated by client credentials in the body, not a bearer token.
+  entry('authen.v2.oauth.token', 'POST', 'authen/v2/oauth/token', TIERS.tier4),
   entry('bitable.v1.app_table_record.search', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records/search', TIERS.tier8),
   entry('bitable.v1.app_table_record.list', 'GET', 'bitable/v1/apps/:app_token/tables/:table_id/records', TIERS.tier8),
   entry('bitable.v1.app_table_record.create', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records', TIERS.tier9),

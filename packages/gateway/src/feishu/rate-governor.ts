@@ -19,9 +19,15 @@ export type RateGovernor = {
    * `feishu.rate_limited` GatewayError if `deadline` (epoch ms) would pass first.
    */
   acquire(budgets: readonly RateBudget[], deadline: number): Promise<void>;
-  /** Holds the budget `key` for every instance for `seconds` (a 429's `x-ogw-ratelimit-reset`). */
+  /**
+   * Holds the budget `key` for every instance for `seconds` (a 429's `x-ogw-ratelimit-reset`),
+   * rounded up to whole seconds.
+   */
   hold(key: string, seconds: number): Promise<void>;
-  /** Counts one call against the app's monthly quota; returns the calls so far this month. */
+  /**
+   * Counts one call against the app's monthly quota; returns the calls so far this calendar month
+   * (UTC+8), counted by every instance together.
+   */
   countMonthly(appId: string): Promise<number>;
   close(): Promise<void>;
 };
