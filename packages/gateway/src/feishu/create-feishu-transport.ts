@@ -211,7 +211,7 @@ function prepare(options: SdkRequest): PreparedRequest {
   const query = serializeParams(options.params, options.paramsSerializer);
   if (query !== '') url.search = query;
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined && value !== null) headers[key] = String(value);
+  for (const [key, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string' || typeof value === 'number') headers[key] = String(value);
   const data = options.data;
   const isPlainObject = typeof data === 'object' && data !== null && Object.getPrototypeOf(data) === Object.prototype;
   if (data !== undefined && !isPlainObject) throw new TypeError('the gateway transport sends JSON bodies only (file uploads are not supported yet)');

@@ -114,9 +114,10 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
     return refusal;
   };
 
-  const rateLimited = (waitMs: number, key: string): GatewayError => {
+  // The message leaves the budget key out: a per-receiver key names a user or chat.
+  const rateLimited = (waitMs: number): GatewayError => {
     const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-    return new GatewayError('feishu.rate_limited', `rate budget ${key} has no room before the call's deadline; retry in ${retryAfterSeconds} s`, {
+    return new GatewayError('feishu.rate_limited', `the Feishu rate budget has no room before the call's deadline; retry in ${retryAfterSeconds} s`, {
       details: { retryAfterSeconds },
     });
   };
@@ -129,7 +130,7 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
       let turn: Turn | undefined;
       const takeTurn = async (key: string, notBefore: number, front: boolean): Promise<Turn> => {
         const granted = await gates.take(key, { notBefore, deadline, front });
-        if (granted === undefined) throw rateLimited(gates.opensAt(key) - Date.now(), key);
+        if (granted === undefined) throw rateLimited(gates.opensAt(key) - Date.now());
         return granted;
       };
       try {
@@ -140,7 +141,7 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
           const refusal = await attempt(budgets);
           if (refusal === undefined) return;
           const now = Date.now();
-          if (now + refusal.waitMs > deadline) throw rateLimited(refusal.waitMs, refusal.key);
+          if (now + refusal.waitMs > deadline) throw rateLimited(refusal.waitMs);
           // Queue for the refused budget before ending the current turn, so that a caller who
           // just had the turn there keeps its place and the gate closes before anyone else runs.
           const next = takeTurn(refusal.key, now + refusal.waitMs, turn?.key === refusal.key);

@@ -12,7 +12,7 @@ const MAX_REMEMBERED = 10_000;
 
 export type SdkTokenCache = Cache & {
   /** The scope the token was handed out for, so a refused token can be replaced for the same tenant. */
-  scopeOf(token: string): TokenScope | undefined;
+  scopeOf: (token: string) => TokenScope | undefined;
 };
 
 /**

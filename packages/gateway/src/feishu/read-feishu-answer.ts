@@ -27,12 +27,12 @@ export async function readFeishuAnswer(response: Response, stream: boolean): Pro
   const headerLogId = headers['x-tt-logid'] ?? headers['x-request-id'];
   const isJson = (headers['content-type'] ?? '').includes('json');
   if (stream && response.ok && !isJson && response.body !== null) {
-    return { kind: 'ok', body: Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]), headers, logId: headerLogId };
+    return { kind: 'ok', body: Readable.fromWeb(response.body), headers, logId: headerLogId };
   }
   const text = await response.text();
   let body: unknown;
   try {
-    body = JSON.parse(text) as unknown;
+    body = JSON.parse(text);
   } catch {
     return failure(response.status, -1, `HTTP ${response.status} with a body that is not JSON`, headerLogId, headers, text);
   }
