@@ -28,6 +28,13 @@ export type CreatedRateGovernor = RateGovernor & { readonly store: RateStoreKind
 type Spend = { readonly budget: RateBudget; readonly counter: RateLimiterAbstract };
 type Refusal = { readonly key: string; readonly waitMs: number };
 
+// The counters are fixed windows that open at their first call; Feishu's algorithm is not
+// published and may slide. A burst at the start of one window and the next, a network jitter
+// apart, can then land within one sliding second. Each window is made this much longer, so the
+// next burst always arrives a full window after the first: 50 ms costs under 5 % of a 1 s budget.
+// (Durations stay exact in ms: the PostgreSQL store keeps integer milliseconds.)
+const WINDOW_GUARD_SECONDS = 0.05;
+
 // A hold longer than this is taken as a bad `x-ogw-ratelimit-reset` rather than obeyed.
 const MAX_HOLD_SECONDS = 3600;
 // Longer than any month, so a month's counter outlives the month it counts.
@@ -65,14 +72,14 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
 
   const counterFor = (window: RateWindow): RateLimiterAbstract => {
     if (!Number.isInteger(window.points) || window.points < 1 || !Number.isInteger(window.seconds) || window.seconds < 1) {
-      // Redis keeps whole seconds, and whole points are what Feishu publishes.
+      // Whole points per whole seconds are what Feishu publishes.
       throw new RangeError(`rate window must be whole points per whole seconds, got ${window.points}/${window.seconds} s`);
     }
     const points = Math.max(1, Math.floor(window.points * multiplier));
     const name = `${window.seconds}s${points}`;
     let counter = windows.get(name);
     if (counter === undefined) {
-      counter = store.counter({ keyPrefix: `${prefix}:w${name}`, points, seconds: window.seconds });
+      counter = store.counter({ keyPrefix: `${prefix}:w${name}`, points, seconds: window.seconds + WINDOW_GUARD_SECONDS });
       windows.set(name, counter);
     }
     return counter;

@@ -100,6 +100,20 @@ function openPostgresStore(database: Database): RateStore {
   };
 }
 
+// KEYS[1] the counter; ARGV: points to add, whole seconds, the limiter's points, its duration in
+// seconds (may be fractional). Answers {consumed, ttl in ms}, like the library's own script.
+const INCR_WITH_MS_TTL = `
+local ms = math.floor(tonumber(ARGV[4]) * 1000)
+redis.call('set', KEYS[1], 0, 'PX', ms, 'NX')
+local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+local ttl = redis.call('pttl', KEYS[1])
+if ttl == -1 then
+  redis.call('pexpire', KEYS[1], ms)
+  ttl = ms
+end
+return {consumed, ttl}
+`;
+
 function openRedisStore(url: string, logger: Logger): RateStore {
   const where = redisLocation(url);
   // Commands wait for the first connection (so the first calls count in Redis too), but never
@@ -126,6 +140,9 @@ function openRedisStore(url: string, logger: Logger): RateStore {
         keyPrefix: options.keyPrefix,
         points: options.points,
         duration: options.seconds,
+        // The stock script expires keys in whole seconds (EX); this one in milliseconds, so
+        // windows with a guard of a fraction of a second keep it.
+        customIncrTtlLuaScript: INCR_WITH_MS_TTL,
         insuranceLimiter: memoryCounter(options),
       });
     },
