@@ -1,7 +1,8 @@
 import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
-import { GatewayError } from './errors/index.ts';
+import { GatewayError, isGatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
+import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { loadKeyring } from './secrets/index.ts';
@@ -12,6 +13,8 @@ export type Gateway = {
   readonly installationId: string;
   readonly database: Database;
   readonly jobs: JobRunner;
+  /** The outbound Feishu clients of the configured connections. */
+  readonly feishu: Feishu;
   /** Stops taking requests, lets running work finish or releases it, closes the database. */
   stop(): Promise<void>;
 };
@@ -23,6 +26,7 @@ export type Gateway = {
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const database = await openDatabase(config, logger);
   let jobs: JobRunner | undefined;
+  let feishu: Feishu | undefined;
   try {
     const applied = await runMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -33,11 +37,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     await jobs.start();
 
     const metrics = createMetrics();
+    feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
+    reportConnections(feishu, logger);
     const app = createHttpApp({
       logger,
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
-      readinessChecks: readinessChecks(database, jobs),
+      readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
@@ -50,21 +56,25 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     }
 
     const runningJobs = jobs;
+    const runningFeishu = feishu;
     return {
       url,
       installationId,
       database,
       jobs: runningJobs,
+      feishu: runningFeishu,
       async stop() {
         logger.info('stopping');
         await server.close(3_000);
         await runningJobs.stop({ timeoutMs: 5_000 });
+        await runningFeishu.close();
         await database.close();
         logger.info('stopped');
       },
     };
   } catch (error) {
     await jobs?.stop({ timeoutMs: 1_000 });
+    await feishu?.close();
     await database.close();
     throw error;
   }
@@ -77,6 +87,19 @@ export async function migrateDatabase(config: Config, logger: Logger): Promise<s
     return await runMigrations(database);
   } finally {
     await database.close();
+  }
+}
+
+/**
+ * Tries each connection once at start-up, in the background: a wrong App ID or Secret is logged
+ * with Feishu's code and shown in `/readyz`, while the gateway starts and serves anyway.
+ */
+function reportConnections(feishu: Feishu, logger: Logger): void {
+  for (const { name, check } of feishu.readinessChecks) {
+    check().then(
+      () => logger.info({ check: name }, 'Feishu connection ready'),
+      (error: unknown) => logger.error({ check: name, code: isGatewayError(error) ? error.code : undefined, details: isGatewayError(error) ? error.details : undefined }, `Feishu connection failing: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 }
 

@@ -124,6 +124,18 @@ export const configSchema = z
       .union([z.enum(['feishu', 'lark']), httpUrl])
       .default('feishu')
       .meta({ description: '`feishu` (open.feishu.cn), `lark` (open.larksuite.com), or a base URL such as a Feishu Emulator\'s.', hint: 'feishu, lark, or a URL such as http://127.0.0.1:9090' }),
+    FEISHU_MONTHLY_CALL_QUOTA: z.coerce
+      .number({ error: 'must be a whole number of calls' })
+      .int()
+      .min(0)
+      .default(0)
+      .meta({ description: 'Open API calls per app per month your Feishu plan allows; a warning is logged at 80 % and 95 %. 0 means no quota.', hint: 'a whole number, for example 10000; 0 for none' }),
+    FEISHU_RATE_LIMIT_MULTIPLIER: z.coerce
+      .number({ error: 'must be a number' })
+      .min(0)
+      .max(1000)
+      .default(1)
+      .meta({ description: 'Scales every outbound rate limit the gateway keeps to. Leave at 1 against Feishu; match a Feishu Emulator started with `--rate-limit-multiplier`. 0 lifts the limits.', hint: 'a number, 1 for Feishu' }),
   })
   // `when` runs these cross-field checks even when a field failed, so every problem is reported at
   // once; they only test for presence, which holds for a field that failed its own check too.

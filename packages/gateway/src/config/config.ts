@@ -19,6 +19,13 @@ export type Config = {
   readonly redis: {
     readonly url: string | undefined;
   };
+  /** Settings of the outbound Feishu client, for every connection. */
+  readonly feishu: {
+    /** Calls per app per month before warnings; 0 = no quota. */
+    readonly monthlyCallQuota: number;
+    /** Scales the rate limits kept to (1 against Feishu). */
+    readonly rateLimitMultiplier: number;
+  };
   /** Absolute path. */
   readonly dataDir: string;
   /** Base64 keys, current first; empty when none is configured (PGlite then generates one). */

@@ -58,6 +58,7 @@ export function loadConfig(input: LoadConfigInput): Config {
       startupTimeoutSeconds: env.DATABASE_STARTUP_TIMEOUT_SECONDS,
     },
     redis: { url: env.REDIS_URL },
+    feishu: { monthlyCallQuota: env.FEISHU_MONTHLY_CALL_QUOTA, rateLimitMultiplier: env.FEISHU_RATE_LIMIT_MULTIPLIER },
     dataDir: path.resolve(input.cwd, env.DATA_DIR),
     secretKeys: env.GATEWAY_SECRET_KEY === undefined ? [] : env.GATEWAY_SECRET_KEY.split(',').map((key) => key.trim()),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

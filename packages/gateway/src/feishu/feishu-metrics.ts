@@ -3,14 +3,14 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export type FeishuMetrics = {
   readonly requests: Counter<'api' | 'code'>;
   readonly duration: Histogram<'api'>;
-  readonly tokenCache: Counter<'result'>;
   readonly throttled: Counter<'api'>;
   readonly retries: Counter<'api' | 'reason'>;
 };
 
 /**
  * The outbound client's metrics: calls by API and Feishu code (`network` when no answer came),
- * latency, token cache hits and misses (the hit rate should stay above 95 %), 429s and retries.
+ * latency, 429s and retries. (Token cache hits and misses come from the token store; see
+ * `createFeishu`.)
  */
 export function createFeishuMetrics(registry: Registry): FeishuMetrics {
   return {
@@ -22,7 +22,6 @@ export function createFeishuMetrics(registry: Registry): FeishuMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    tokenCache: new Counter({ name: 'feishu_token_cache_total', help: 'Access-token lookups by the client, by result (hit or miss).', labelNames: ['result'] as const, registers: [registry] }),
     throttled: new Counter({ name: 'feishu_api_throttled_total', help: 'HTTP 429 answers from Feishu, by API.', labelNames: ['api'] as const, registers: [registry] }),
     retries: new Counter({ name: 'feishu_api_retries_total', help: 'Calls sent again, by API and reason (token, rate_limit, transient).', labelNames: ['api', 'reason'] as const, registers: [registry] }),
   };
