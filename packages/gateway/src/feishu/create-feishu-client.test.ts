@@ -36,10 +36,10 @@ async function counter(metrics: FeishuMetrics, name: keyof FeishuMetrics, labels
 }
 
 /** One gateway instance's Feishu client against the emulator, on `database`. */
-function instance(emulator: Emulator, database: Database, keyring: ReturnType<typeof createKeyring>, connection: FeishuConnectionConfig, policy: Partial<RetryPolicy> = {}) {
+function instance(emulator: Emulator, database: Database, keyring: ReturnType<typeof createKeyring>, connection: FeishuConnectionConfig, policy: Partial<RetryPolicy> = {}, keyPrefix = `t${randomBytes(4).toString('hex')}`) {
   const log = createTestLogger();
   const tokens = createTokenStore({ database, keyring, logger: log.logger, connection: (name) => (name === connection.name ? connection : undefined), pollIntervalMs: 10 });
-  const governor = createRateGovernor({ database, logger: log.logger, keyPrefix: `t${randomBytes(4).toString('hex')}` });
+  const governor = createRateGovernor({ database, logger: log.logger, keyPrefix });
   const metrics = createFeishuMetrics(new Registry());
   const client = createFeishuClient(connection, { tokens, governor, metrics, logger: log.logger, policy: { baseDelayMs: 20, maxDelayMs: 200, ...policy } });
   return { client, tokens, governor, metrics, log, close: async () => (await tokens.close(), await governor.close()) };
@@ -136,6 +136,23 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     // The emulator's throttle says `x-ogw-ratelimit-reset: 1`: the retry cannot come sooner.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(await counter(metrics, 'throttled', { api: 'contact.v3.user.get' })).toBe(1);
+  });
+
+  it('holds the throttled API for every instance until the reset time has passed', async () => {
+    const { emulator, database, keyring, connection, userId } = await setUp(92);
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const first = instance(emulator, database, keyring, connection, {}, prefix);
+    const second = instance(emulator, database, keyring, connection, {}, prefix);
+    cleanups.push(first.close, second.close);
+    const get = (made: typeof first) => made.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
+    await fault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', status: 429, count: 1 });
+    const throttledCall = get(first);
+    // Once the first instance has recorded the hold, the second must wait for it too.
+    while ((await counter(first.metrics, 'throttled', {})) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = Date.now();
+    expect((await get(second)).code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect((await throttledCall).code).toBe(0);
   });
 
   it('reports a wrong App Secret as token_unavailable, naming the connection and Feishu code, without the secret', async () => {
