@@ -108,7 +108,7 @@ describe.each(stores)('rate governor on $name', (store) => {
     expect(opened.governor().store).toBe(store.name);
   });
 
-  it('lets five calls through a 5/s budget at once and makes the sixth wait until the window moves', async () => {
+  it('spaces five calls through a 5/s budget and makes the sixth wait until the window moves', async () => {
     opened = await store.open();
     const governor = opened.governor();
     const started = Date.now();
@@ -130,7 +130,8 @@ describe.each(stores)('rate governor on $name', (store) => {
     const [first, second] = [opened.governor(), opened.governor()];
     const budget = fivePerSecond('app|tenant|contact.v3.user.get');
 
-    for (let call = 0; call < 5; call += 1) await first.acquire(budget, later(200));
+    // Calls of one process are spaced (about 204 ms apart on a 5/s budget).
+    for (let call = 0; call < 5; call += 1) await first.acquire(budget, later(1_000));
     const waiting = track(second.acquire(budget, later(10_000)));
     // The other instance is refused for now: a short deadline fails instead of waiting.
     await expect(second.acquire(budget, later(100))).rejects.toMatchObject({ code: 'feishu.rate_limited' });
@@ -142,7 +143,7 @@ describe.each(stores)('rate governor on $name', (store) => {
   it('needs room in every window of every budget, and a full one does not use up the others', async () => {
     opened = await store.open();
     const governor = opened.governor();
-    const app = { key: 'app|tenant|im.v1.message.create', windows: [{ points: 1000, seconds: 60 }, { points: 3, seconds: 1 }] };
+    const app = { key: 'app|tenant|im.v1.message.create', windows: [{ points: 1000, seconds: 60 }, { points: 3, seconds: 60 }] };
     const toUser = (user: string) => ({ key: `app|tenant|receiver|${user}`, windows: [{ points: 1, seconds: 60 }] });
 
     await governor.acquire([app, toUser('ou_1')], later(200));
@@ -202,8 +203,9 @@ describe.each(stores)('rate governor on $name', (store) => {
 
     const doubled = opened.governor({ multiplier: 2 });
     const budget = fivePerSecond('app|tenant|contact.v3.department.get');
+    // Ten calls a second, spaced about 102 ms apart; the next start is further off than 20 ms.
     for (let call = 0; call < 10; call += 1) await doubled.acquire(budget, later(200));
-    await expect(doubled.acquire(budget, later(100))).rejects.toMatchObject({ code: 'feishu.rate_limited' });
+    await expect(doubled.acquire(budget, later(20))).rejects.toMatchObject({ code: 'feishu.rate_limited' });
   });
 
   it('keeps keys the store could not hold as they are, still shared', async () => {

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Database } from '../db/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
+import { createPacer } from './create-pacer.ts';
 import { createTurnGates, type Turn } from './create-turn-gates.ts';
 import { monthOf } from './month-of.ts';
 import { openRateStore, type RateStoreKind } from './open-rate-store.ts';
@@ -33,7 +35,13 @@ type Refusal = { readonly key: string; readonly waitMs: number };
 // apart, can then land within one sliding second. Each window is made this much longer, so the
 // next burst always arrives a full window after the first: 50 ms costs under 5 % of a 1 s budget.
 // (Durations stay exact in ms: the PostgreSQL store keeps integer milliseconds.)
-const WINDOW_GUARD_SECONDS = 0.05;
+const WINDOW_GUARD_SECONDS = 0.01;
+
+// Calls are spaced at a budget's per-second window divided by its points, stretched by this much,
+// so a sliding second never holds more than the budget (2 % of throughput; see create-pacer.ts).
+// Longer windows are not paced: a minute's budget may go out in a burst, as Feishu allows.
+const PACE_STRETCH = 1.02;
+const PACED_WINDOW_MAX_SECONDS = 1;
 
 // A hold longer than this is taken as a bad `x-ogw-ratelimit-reset` rather than obeyed.
 const MAX_HOLD_SECONDS = 3600;
@@ -65,6 +73,10 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
 
   const store = openRateStore({ database: deps.database, redisUrl: deps.redisUrl, logger: deps.logger });
   const gates = createTurnGates();
+  const pacer = createPacer();
+  // Holds this process set, known without asking the store: a call that probed a held budget
+  // would open a fresh fixed window early (its point is given back, its window stays).
+  const localHolds = new Map<string, number>();
   // A budget's hold is a counter of 0 points: any stored value blocks it until it expires.
   const holds = store.counter({ keyPrefix: `${prefix}:hold`, points: 0, seconds: 1 });
   const months = store.counter({ keyPrefix: `${prefix}:month`, points: 2 ** 31 - 1, seconds: MONTH_COUNTER_SECONDS });
@@ -84,6 +96,12 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
     }
     return counter;
   };
+
+  /** The spacing of each budget with a per-second window: the window over its (scaled) points. */
+  const paceOf = (budget: RateBudget) =>
+    budget.windows
+      .filter((window) => window.seconds <= PACED_WINDOW_MAX_SECONDS)
+      .map((window) => ({ key: budget.key, intervalMs: ((window.seconds * 1000) / Math.max(1, Math.floor(window.points * multiplier))) * PACE_STRETCH }));
 
   /** Spends from every window, or spends nothing and says which budget to wait for and how long. */
   const attempt = async (budgets: readonly RateBudget[]): Promise<Refusal | undefined> => {
@@ -145,6 +163,11 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
         const queued = budgets.find((budget) => gates.busy(budget.key));
         if (queued !== undefined) turn = await takeTurn(queued.key, 0, false);
         for (;;) {
+          // Each try takes the next evenly spaced start (after any hold this process knows of).
+          const heldUntil = Math.max(0, ...budgets.map((budget) => localHolds.get(budget.key) ?? 0));
+          const start = pacer.reserve(budgets.flatMap(paceOf), Math.max(Date.now(), heldUntil), deadline);
+          if (start > deadline) throw rateLimited(start - Date.now());
+          if (start > Date.now()) await sleep(start - Date.now());
           const refusal = await attempt(budgets);
           if (refusal === undefined) return;
           const now = Date.now();
@@ -164,7 +187,10 @@ export function createRateGovernor(deps: RateGovernorDeps): CreatedRateGovernor 
     async hold(key, seconds) {
       if (unlimited || !(seconds > 0)) return;
       // Whole seconds: Redis expires keys in seconds, and a partial second rounds up to be safe.
-      await holds.block(storeKey(key), Math.min(Math.ceil(seconds), MAX_HOLD_SECONDS));
+      const held = Math.min(Math.ceil(seconds), MAX_HOLD_SECONDS);
+      localHolds.set(key, Date.now() + held * 1000);
+      for (const [other, until] of localHolds) if (until <= Date.now()) localHolds.delete(other);
+      await holds.block(storeKey(key), held);
     },
 
     async countMonthly(appId) {
