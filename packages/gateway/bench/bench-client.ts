@@ -257,7 +257,7 @@ try {
   line(`  429s received: ${governed.throttled} = ${throttledPct.toFixed(3)} % of calls (goal < 0.1 %); emulator counted ${governed.counters.appThrottled} throttled, ${governed.counters.appAccepted} accepted on the app counter`);
   const share = (cpu: number) => `${cpu.toFixed(2)} s (${((cpu / governed.seconds) * 100).toFixed(0)} % of one core)`;
   line(`  CPU during the run: client ${share(governed.clientCpuSeconds)}, emulator ${governed.emulatorCpuSeconds === undefined ? 'unknown' : share(governed.emulatorCpuSeconds)}`);
-  line(`  per-user refusals (230020): ${governed.perUserRefusals}; retries: ${governed.retries}; token cache ${governed.tokenHits} hits / ${governed.tokenMisses} misses`);
+  line(`  per-user refusals (230020): ${governed.perUserRefusals}; retries: ${governed.retries}; token cache ${governed.tokenHits} hits / ${governed.tokenMisses} misses (goal: hit rate > 95 %)`);
   if (governed.throttled > 0 || governed.perUserRefusals > 0) {
     line(governed.wire.length === 0 ? '  (send timings unavailable: the transport no longer uses the global fetch it was created with)' : `  send bursts (start, spread, outcome): ${sendBursts(governed.wire).join('; ')}`);
   }
@@ -295,6 +295,7 @@ try {
       client_cpu_seconds: Number(governed.clientCpuSeconds.toFixed(2)),
       emulator_cpu_seconds: governed.emulatorCpuSeconds === undefined ? null : Number(governed.emulatorCpuSeconds.toFixed(2)),
       per_user_refusals: governed.perUserRefusals,
+      token_cache_hit_rate: Math.round((governed.tokenHits / Math.max(1, governed.tokenHits + governed.tokenMisses)) * 10_000) / 10_000,
       retries: governed.retries,
       naive_ok: naive.ok,
       naive_failures: naive.failures,
