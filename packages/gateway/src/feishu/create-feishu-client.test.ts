@@ -36,12 +36,20 @@ async function counter(metrics: FeishuMetrics, name: keyof FeishuMetrics, labels
 }
 
 /** One gateway instance's Feishu client against the emulator, on `database`. */
-function instance(emulator: Emulator, database: Database, keyring: ReturnType<typeof createKeyring>, connection: FeishuConnectionConfig, policy: Partial<RetryPolicy> = {}, keyPrefix = `t${randomBytes(4).toString('hex')}`) {
+function instance(
+  emulator: Emulator,
+  database: Database,
+  keyring: ReturnType<typeof createKeyring>,
+  connection: FeishuConnectionConfig,
+  policy: Partial<RetryPolicy> = {},
+  keyPrefix = `t${randomBytes(4).toString('hex')}`,
+  monthlyQuota = 0,
+) {
   const log = createTestLogger();
   const tokens = createTokenStore({ database, keyring, logger: log.logger, connection: (name) => (name === connection.name ? connection : undefined), pollIntervalMs: 10 });
   const governor = createRateGovernor({ database, logger: log.logger, keyPrefix });
   const metrics = createFeishuMetrics(new Registry());
-  const client = createFeishuClient(connection, { tokens, governor, metrics, logger: log.logger, policy: { baseDelayMs: 20, maxDelayMs: 200, ...policy } });
+  const client = createFeishuClient(connection, { tokens, governor, metrics, logger: log.logger, policy: { baseDelayMs: 20, maxDelayMs: 200, ...policy }, monthlyQuota });
   return { client, tokens, governor, metrics, log, close: async () => (await tokens.close(), await governor.close()) };
 }
 
@@ -153,6 +161,22 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     expect((await get(second)).code).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect((await throttledCall).code).toBe(0);
+  });
+
+  it('warns as the monthly call quota nears, once per threshold', async () => {
+    const { emulator, database, keyring, connection, userId } = await setUp(93);
+    const made = instance(emulator, database, keyring, connection, {}, undefined, 4);
+    cleanups.push(made.close);
+    const warnings = () => made.log.lines.filter((line) => line.includes('of the plan quota'));
+    for (let call = 0; call < 3; call += 1) await made.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
+    expect(warnings()).toEqual([]);
+    for (let call = 0; call < 2; call += 1) await made.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
+    // The count is taken beside the call, not before its answer: wait for the second warning.
+    for (let wait = 0; warnings().length < 2 && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(warnings().map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([
+      'Feishu API calls this month have passed 80 % of the plan quota',
+      'Feishu API calls this month have passed 95 % of the plan quota',
+    ]);
   });
 
   it('reports a wrong App Secret as token_unavailable, naming the connection and Feishu code, without the secret', async () => {
