@@ -163,6 +163,17 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     expect((await throttledCall).code).toBe(0);
   });
 
+  it('keeps message sends to one user within 5 per second, so Feishu never answers 230020', async () => {
+    const { emulator, client, metrics, userId } = await setUp(94);
+    const sends = Array.from({ length: 12 }, (_, index) =>
+      client.im.v1.message.create({ params: { receive_id_type: 'user_id' }, data: { receive_id: userId, msg_type: 'text', content: JSON.stringify({ text: `burst ${index}` }), uuid: randomUUID() } }),
+    );
+    expect((await Promise.all(sends)).every((answer) => answer.code === 0)).toBe(true);
+    expect(await counter(metrics, 'requests', { api: 'im.v1.message.create', code: '230020' })).toBe(0);
+    const inbox = await control<{ items: unknown[] }>(emulator, 'GET', `/_emulator/inbox/${userId}`);
+    expect(inbox.items).toHaveLength(12);
+  });
+
   it('warns as the monthly call quota nears, once per threshold', async () => {
     const { emulator, database, keyring, connection, userId } = await setUp(93);
     const made = instance(emulator, database, keyring, connection, {}, undefined, 4);
