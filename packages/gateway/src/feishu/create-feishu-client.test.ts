@@ -85,6 +85,16 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     expect(await counter(metrics, 'requests', { api: 'contact.v3.user.get', code: '99991663' })).toBe(1);
   });
 
+  it('survives a revoked token under a burst: 200 concurrent calls, one refresh, no failure', async () => {
+    const { emulator, client, tokens, userId } = await setUp(95, { policy: { deadlineMs: 60_000 } });
+    expect((await client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } })).code).toBe(0);
+    await control(emulator, 'POST', '/_emulator/faults/invalidate-token', {});
+    const calls = Array.from({ length: 200 }, () => client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } }).then((answer) => answer.code));
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    expect(tokens.stats().refreshes).toBe(2);
+  });
+
   it('surfaces a non-retryable error at once, with Feishu code, HTTP status and log_id', async () => {
     const { emulator, client } = await setUp(82);
     const seen = await fault(emulator, { path: '/open-apis/contact/v3/users/', rate: 0, status: 500 });

@@ -34,6 +34,8 @@ type Opened = FetchedToken & { readonly sealed: string };
 // While another instance fetches, a token with this much life left still serves: Feishu keeps the
 // old token valid after issuing the next one (platform doc §1.1).
 const STILL_USABLE_MS = 60_000;
+// After a failed early refresh, the next attempt waits this long while the current token serves.
+const REFRESH_BACKOFF_MS = 5_000;
 
 /**
  * The token store shared by every gateway instance (issue 5). A call is answered from the
@@ -63,6 +65,13 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
   let leaseCount = 0;
   const cache = new Map<string, FetchedToken & { readonly appId: string }>();
   const flights = new Map<string, Promise<string>>();
+  // Tokens Feishu refused (99991663 and kin), per key: never served again, even if a read of the
+  // row raced the invalidation and found them there.
+  const refused = new Map<string, Set<string>>();
+  const isRefused = (id: string, value: string) => refused.get(id)?.has(value) === true;
+  // When a refresh last failed, per key: while the stored token still serves, the next attempt
+  // waits a little instead of hitting a failing token endpoint on every call.
+  const failedAt = new Map<string, number>();
   const lastResend = new Map<string, number>();
   const counters = { hits: 0, misses: 0, refreshes: 0, failures: 0 };
   let closed = false;
@@ -111,8 +120,9 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
     }
   };
 
-  const remember = (key: TokenKey, config: FeishuConnectionConfig, token: FetchedToken) =>
-    cache.set(cacheId(key), { token: token.token, expiresAt: token.expiresAt, appId: config.appId });
+  const remember = (key: TokenKey, config: FeishuConnectionConfig, token: FetchedToken) => {
+    if (!isRefused(cacheId(key), token.token)) cache.set(cacheId(key), { token: token.token, expiresAt: token.expiresAt, appId: config.appId });
+  };
 
   const token = async (key: TokenKey, config: FeishuConnectionConfig, deadline: number): Promise<string> => {
     const id = cacheId(key);
@@ -122,34 +132,48 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
       return cached.token;
     }
     counters.misses += 1;
-    let flight = flights.get(id);
-    if (flight === undefined) {
-      flight = load(key, config, deadline).finally(() => flights.delete(id));
-      flights.set(id, flight);
+    // A flight that found a token refused meanwhile is followed by one more.
+    for (let round = 0; ; round += 1) {
+      let flight = flights.get(id);
+      if (flight === undefined) {
+        flight = load(key, config, deadline).finally(() => flights.delete(id));
+        flights.set(id, flight);
+      }
+      // Joining another caller's flight must not outlast this caller's own deadline.
+      const value = await withinDeadline(flight, deadline - now(), () => unavailable(key, 'the token was not fetched in time'));
+      if (!isRefused(id, value) || round > 0) return value;
     }
-    return await flight;
   };
 
   const load = async (key: TokenKey, config: FeishuConnectionConfig, deadline: number): Promise<string> => {
     for (;;) {
       const row = await repository.read(key);
-      const stored = openStored(key, config, row);
+      const opened = openStored(key, config, row);
+      const stored = opened !== undefined && !isRefused(cacheId(key), opened.token) ? opened : undefined;
       const at = now();
       if (stored !== undefined && stored.expiresAt - at > marginMs) {
         remember(key, config, stored);
         return stored.token;
       }
-      if (row === undefined || row.refreshingUntil === null || row.refreshingUntil <= at) {
+      const usable = stored !== undefined && stored.expiresAt - at > STILL_USABLE_MS;
+      const backingOff = usable && at - (failedAt.get(cacheId(key)) ?? 0) < REFRESH_BACKOFF_MS;
+      if (!backingOff && (row === undefined || row.refreshingUntil === null || row.refreshingUntil <= at)) {
         const leaseId = `${instanceId}/${(leaseCount += 1)}`;
         const lease = { appId: config.appId, leaseId, now: at, until: at + leaseMs, seenSealed: row?.sealedToken ?? null };
-        if (await repository.takeLease(key, lease)) return await refresh(key, config, leaseId, deadline);
+        if (await repository.takeLease(key, lease)) {
+          try {
+            return await refresh(key, config, leaseId, deadline);
+          } catch (error) {
+            // An early refresh failed, but the token in hand is still good: serve it, try later.
+            if (!usable) throw error;
+            failedAt.set(cacheId(key), at);
+            logger.warn({ ...logFields(key), code: isGatewayError(error) ? error.code : undefined, feishuCode: isGatewayError(error) ? error.details?.['code'] : undefined }, 'early Feishu token refresh failed; the current token still serves');
+            return stored.token;
+          }
+        }
       }
-      if (stored !== undefined && stored.expiresAt - at > STILL_USABLE_MS) return stored.token;
-      if (closed || at + pollIntervalMs > deadline) {
-        throw new GatewayError('feishu.token_unavailable', `no fresh token for connection "${key.connection}" in time: another instance is fetching it`, {
-          details: { ...logFields(key), retryable: true },
-        });
-      }
+      if (usable) return stored.token;
+      if (closed || at + pollIntervalMs > deadline) throw unavailable(key, 'another instance is fetching it');
       await sleep(pollIntervalMs);
     }
   };
@@ -227,8 +251,16 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
     }
   };
 
+  const unavailable = (key: TokenKey, reason: string) =>
+    new GatewayError('feishu.token_unavailable', `no fresh token for connection "${key.connection}" in time: ${reason}`, { details: { ...logFields(key), retryable: true } });
+
   const forget = async (key: TokenKey, config: FeishuConnectionConfig, stale: string): Promise<void> => {
     const id = cacheId(key);
+    const refusedHere = refused.get(id) ?? new Set<string>();
+    refusedHere.add(stale);
+    // A few per key are plenty: a refused token is replaced at once.
+    if (refusedHere.size > 8) refusedHere.delete(refusedHere.values().next().value as string);
+    refused.set(id, refusedHere);
     if (cache.get(id)?.token === stale) cache.delete(id);
     const row = await repository.read(key);
     const stored = openStored(key, config, row);
@@ -292,4 +324,17 @@ function ticketContext(connection: string, appId: string): string {
 
 function refusedWith(error: unknown, code: number): boolean {
   return isGatewayError(error, 'feishu.token_unavailable') && error.details?.['code'] === code;
+}
+
+/** `flight`, or `onTimeout()`'s error once `remainingMs` have passed, whichever comes first. */
+async function withinDeadline<T>(flight: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, remainingMs));
+  });
+  try {
+    return await Promise.race([flight, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
