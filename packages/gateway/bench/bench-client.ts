@@ -20,7 +20,7 @@ import { DEFAULT_RETRY_POLICY } from '../src/feishu/create-feishu-transport.ts';
 import { createRateGovernor } from '../src/feishu/create-rate-governor.ts';
 import { createTokenStore } from '../src/feishu/create-token-store.ts';
 import { FeishuApiError } from '../src/feishu/feishu-api-error.ts';
-import { createFeishuMetrics, type FeishuMetrics } from '../src/feishu/feishu-metrics.ts';
+import { createFeishuMetrics, type FeishuMetrics } from '../src/feishu/create-feishu-metrics.ts';
 import { createLogger } from '../src/log/index.ts';
 import { createKeyring } from '../src/secrets/index.ts';
 import { startEmulatorChild, type EmulatorChild } from './emulator-child.ts';

@@ -1,6 +1,6 @@
 import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
-import { GatewayError, isGatewayError } from './errors/index.ts';
+import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
 import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
@@ -95,12 +95,12 @@ export async function migrateDatabase(config: Config, logger: Logger): Promise<s
  * with Feishu's code and shown in `/readyz`, while the gateway starts and serves anyway.
  */
 function reportConnections(feishu: Feishu, logger: Logger): void {
-  for (const { name, check } of feishu.readinessChecks) {
-    check().then(
-      () => logger.info({ check: name }, 'Feishu connection ready'),
-      (error: unknown) => logger.error({ check: name, code: isGatewayError(error) ? error.code : undefined, details: isGatewayError(error) ? error.details : undefined }, `Feishu connection failing: ${error instanceof Error ? error.message : String(error)}`),
-    );
-  }
+  void feishu.probeConnections().then((results) => {
+    for (const { name, error } of results) {
+      if (error === undefined) logger.info({ connection: name }, 'Feishu connection ready');
+      else logger.error({ connection: name, code: error.code, details: error.details }, `Feishu connection failing: ${error.message}`);
+    }
+  });
 }
 
 function readinessChecks(database: Database, jobs: JobRunner): ReadinessCheck[] {

@@ -31,12 +31,14 @@ const KINDS: ReadonlyMap<number, FeishuCodeKind> = new Map<number, FeishuCodeKin
 ]);
 
 /**
- * Classifies a Feishu `code` (with the HTTP status it came with: any 5xx is transient).
+ * Classifies a Feishu `code` with the HTTP status it came with: an unlisted code is a throttle
+ * on 429, transient on any 5xx.
  *
  * @example
  * classifyFeishuCode(99991663, 400) // { kind: 'token', retryable: true }
  */
 export function classifyFeishuCode(code: number, httpStatus: number): { kind: FeishuCodeKind; retryable: boolean } {
-  const kind = KINDS.get(code) ?? (httpStatus >= 500 ? 'transient' : 'other');
+  // A 429 is a throttle whatever its body says (some gateways answer it without Feishu's code).
+  const kind = KINDS.get(code) ?? (httpStatus === 429 ? 'rate_limit' : httpStatus >= 500 ? 'transient' : 'other');
   return { kind, retryable: kind === 'rate_limit' || kind === 'token' || kind === 'ticket' || kind === 'transient' };
 }

@@ -3,7 +3,7 @@ import type { FeishuConnectionConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { createFeishuTransport, type RetryPolicy } from './create-feishu-transport.ts';
 import { createSdkTokenCache } from './create-sdk-token-cache.ts';
-import type { FeishuMetrics } from './feishu-metrics.ts';
+import type { FeishuMetrics } from './create-feishu-metrics.ts';
 import type { RateGovernor } from './rate-governor.ts';
 import { resolveBaseUrl } from './resolve-base-url.ts';
 import type { TokenStore } from './token-store.ts';

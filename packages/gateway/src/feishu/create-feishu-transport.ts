@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FeishuConnectionConfig } from '../config/index.ts';
 import { GatewayError } from '../errors/index.ts';
@@ -5,7 +6,8 @@ import type { Logger } from '../log/index.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import { describeApi, TIERS, type ApiDescription } from './describe-api.ts';
 import { FeishuApiError } from './feishu-api-error.ts';
-import type { FeishuMetrics } from './feishu-metrics.ts';
+import { monthOf } from './month-of.ts';
+import type { FeishuMetrics } from './create-feishu-metrics.ts';
 import type { RateBudget, RateGovernor } from './rate-governor.ts';
 import { readFeishuAnswer, type FeishuAnswer } from './read-feishu-answer.ts';
 import type { TokenScope, TokenStore } from './token-store.ts';
@@ -45,6 +47,9 @@ export type RetryPolicy = {
   readonly maxDelayMs: number;
 };
 
+/** The least time an attempt is given; with less left before the deadline, it is not sent. */
+const MIN_ATTEMPT_MS = 250;
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { deadlineMs: 30_000, attemptTimeoutMs: 10_000, maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 export type FeishuTransportDeps = {
@@ -73,7 +78,8 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
   const doFetch = deps.fetch ?? fetch;
   const random = deps.random ?? Math.random;
   const log = deps.logger.child({ connection: deps.connection.name });
-  const quotaWarned = new Set<number>();
+  // `${month}|${share}` once warned, so every month warns afresh.
+  const quotaWarned = new Set<string>();
 
   const exchange = async (request: PreparedRequest, deadline: number): Promise<FeishuAnswer> => {
     const started = performance.now();
@@ -92,8 +98,9 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
     if (deps.monthlyQuota === undefined || deps.monthlyQuota <= 0) return;
     const used = await deps.governor.countMonthly(deps.connection.appId);
     for (const share of [0.8, 0.95]) {
-      if (used >= deps.monthlyQuota * share && !quotaWarned.has(share)) {
-        quotaWarned.add(share);
+      const mark = `${monthOf(Date.now())}|${share}`;
+      if (used >= deps.monthlyQuota * share && !quotaWarned.has(mark)) {
+        quotaWarned.add(mark);
         log.warn({ used, quota: deps.monthlyQuota }, `Feishu API calls this month have passed ${share * 100} % of the plan quota`);
       }
     }
@@ -113,6 +120,11 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
     for (let attempt = 0; ; attempt += 1) {
       const scope = prepared.token === undefined ? undefined : deps.scopeOfToken(prepared.token);
       if (!prepared.api.tokenEndpoint) await deps.governor.acquire(budgetsOf(deps.connection.appId, scope, prepared), deadline);
+      // A send with almost no time left could be carried out by Feishu yet reported as failed;
+      // better not to send it at all, and say when to try again.
+      if (Date.now() + MIN_ATTEMPT_MS > deadline) {
+        throw new GatewayError('feishu.rate_limited', `no time left to send ${prepared.api.name} before its deadline`, { details: { api: prepared.api.name, retryable: true, retryAfterSeconds: 1 } });
+      }
       const answer = await exchange(prepared, deadline);
       const code = answer.kind === 'network' ? 'network' : answer.kind === 'ok' ? '0' : String(answer.code);
       deps.metrics.requests.inc({ api: prepared.api.name, code });
@@ -171,7 +183,7 @@ export function createFeishuTransport(deps: FeishuTransportDeps): FeishuTranspor
       }
       if (failure !== undefined) throw failure;
       throw new GatewayError('feishu.unreachable', `Feishu ${prepared.api.name} did not answer: ${answer.kind === 'network' ? answer.error : ''}`, {
-        details: { api: prepared.api.name, connection: deps.connection.name, attempts: attempt + 1 },
+        details: { api: prepared.api.name, connection: deps.connection.name, attempts: attempt + 1, retryable: true },
       });
     }
   };
@@ -223,18 +235,19 @@ function prepare(options: SdkRequest): PreparedRequest {
   const idempotencyKey = record['uuid'] ?? record['client_token'] ?? params['client_token'];
   const receiveIdType = params['receive_id_type'];
   const receiveId = record['receive_id'];
+  const api = describeApi(method, url.pathname);
   const prepared: PreparedRequest = {
     url: url.toString(),
     method,
     headers,
     body,
-    api: describeApi(method, url.pathname),
+    api,
     token: bearerOf(headers),
     setToken(token) {
       this.token = token;
       setAuthorization(headers, token);
     },
-    retrySafe: method === 'GET' || method === 'HEAD' || (typeof idempotencyKey === 'string' && idempotencyKey !== ''),
+    retrySafe: method === 'GET' || method === 'HEAD' || api.read || (typeof idempotencyKey === 'string' && idempotencyKey !== ''),
     stream: options.responseType === 'stream',
     receiver: typeof receiveIdType === 'string' && typeof receiveId === 'string' ? `${receiveIdType}:${receiveId}` : undefined,
   };
@@ -273,8 +286,10 @@ function budgetsOf(appId: string, scope: TokenScope | undefined, request: Prepar
   const budgets: RateBudget[] = [{ key: apiBudgetKey(appId, scope, request.api), windows: request.api.windows }];
   if (request.api.target === 'receiver' && request.receiver !== undefined) {
     // 5/s per receiving user (per app) and per group chat (shared by every bot of the tenant).
+    // The receiver (an email, a mobile, an id) is stored by the counters, so only its digest is.
     const chat = request.receiver.startsWith('chat_id:');
-    budgets.push({ key: chat ? `chat|${scope?.tenantKey ?? 'self'}|${request.receiver}` : `${appId}|${scope?.tenantKey ?? 'self'}|receiver|${request.receiver}`, windows: TIERS.perTarget });
+    const receiver = createHash('sha256').update(request.receiver).digest('base64url');
+    budgets.push({ key: chat ? `chat|${scope?.tenantKey ?? 'self'}|${receiver}` : `${appId}|${scope?.tenantKey ?? 'self'}|receiver|${receiver}`, windows: TIERS.perTarget });
   }
   return budgets;
 }

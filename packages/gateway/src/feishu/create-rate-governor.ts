@@ -31,10 +31,9 @@ type Spend = { readonly budget: RateBudget; readonly counter: RateLimiterAbstrac
 type Refusal = { readonly key: string; readonly waitMs: number };
 
 // The counters are fixed windows that open at their first call; Feishu's algorithm is not
-// published and may slide. A burst at the start of one window and the next, a network jitter
-// apart, can then land within one sliding second. Each window is made this much longer, so the
-// next burst always arrives a full window after the first: 50 ms costs under 5 % of a 1 s budget.
-// (Durations stay exact in ms: the PostgreSQL store keeps integer milliseconds.)
+// published and may slide. Pacing (below) spreads calls, and each window is this much longer
+// than published, so a call a network jitter early still falls in the next sliding second:
+// 10 ms costs 1 % of a 1 s budget. (Exact in ms: the PostgreSQL store keeps integer ms.)
 const WINDOW_GUARD_SECONDS = 0.01;
 
 // Calls are spaced at a budget's per-second window divided by its points, stretched by this much,

@@ -46,8 +46,9 @@ export function createSdkTokenCache(connection: FeishuConnectionConfig, tokens: 
         if (tenantKey === '' || tenantKey === 'undefined') throw new GatewayError('feishu.token_unavailable', `connection ${connection.name} is a store app: name the tenant with lark.withTenantKey(tenantKey)`);
         return hand({ connection: connection.name, tenantKey });
       }
-      // Read when a store Client is built: a miss makes the SDK ask Feishu to resend the ticket.
-      if (name === APP_TICKET) return connection.appType === 'store' ? tokens.appTicket(connection.name) : undefined;
+      // Read when a store Client is built, by a promise the SDK never awaits: a failure here would
+      // be an unhandled rejection, so it counts as a miss (the SDK then asks for a resend).
+      if (name === APP_TICKET) return connection.appType === 'store' ? await tokens.appTicket(connection.name).catch(() => undefined) : undefined;
       const entry = other.get(`${name}`);
       if (entry === undefined || (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())) return undefined;
       return entry.value;

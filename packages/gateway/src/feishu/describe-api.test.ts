@@ -3,15 +3,18 @@ import { describeApi, TIERS } from './describe-api.ts';
 
 describe('describeApi', () => {
   it('names listed APIs like the SDK and gives them their tier', () => {
-    expect(describeApi('post', '/open-apis/im/v1/messages')).toEqual({ name: 'im.v1.message.create', windows: TIERS.tier4, target: 'receiver', tokenEndpoint: false });
+    expect(describeApi('post', '/open-apis/im/v1/messages')).toEqual({ name: 'im.v1.message.create', windows: TIERS.tier4, target: 'receiver', tokenEndpoint: false, read: false });
     expect(describeApi('GET', '/open-apis/contact/v3/users/batch').name).toBe('contact.v3.user.batch');
     expect(describeApi('GET', '/open-apis/contact/v3/users/ou_3f9a').name).toBe('contact.v3.user.get');
     expect(describeApi('POST', '/open-apis/bitable/v1/apps/bas1/tables/tbl2/records/search').windows).toBe(TIERS.tier8);
     expect(describeApi('POST', '/open-apis/approval/v4/instances').windows).toBe(TIERS.tier3);
+    // Reads sent as POST may be sent again after a failure; other POSTs only with an idempotency key.
+    expect(describeApi('POST', '/open-apis/contact/v3/users/batch_get_id').read).toBe(true);
+    expect(describeApi('POST', '/open-apis/approval/v4/instances').read).toBe(false);
   });
 
   it('marks the auth v3 token endpoints, which nothing governs', () => {
-    expect(describeApi('POST', '/open-apis/auth/v3/tenant_access_token/internal')).toEqual({ name: 'auth.v3.tenant_access_token.internal', windows: [], target: undefined, tokenEndpoint: true });
+    expect(describeApi('POST', '/open-apis/auth/v3/tenant_access_token/internal')).toEqual({ name: 'auth.v3.tenant_access_token.internal', windows: [], target: undefined, tokenEndpoint: true, read: false });
   });
 
   it('gives an unlisted API one name for all its ids', () => {

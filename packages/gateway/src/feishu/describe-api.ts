@@ -23,17 +23,20 @@ export type ApiDescription = {
   readonly target: 'receiver' | undefined;
   /** True for the auth v3 token endpoints, which the token store calls and nothing governs. */
   readonly tokenEndpoint: boolean;
+  /** A read sent as POST (a search, a batch lookup): safe to send again after a failure. */
+  readonly read: boolean;
 };
 
-type Entry = readonly [name: string, method: string, pattern: RegExp, windows: readonly RateWindow[], target: 'receiver' | undefined];
+type Entry = readonly [name: string, method: string, pattern: RegExp, windows: readonly RateWindow[], target: 'receiver' | undefined, read: boolean];
 
 const id = '[^/]+';
-const entry = (name: string, method: string, path: string, windows: readonly RateWindow[], target?: 'receiver'): Entry => [
+const entry = (name: string, method: string, path: string, windows: readonly RateWindow[], options: { target?: 'receiver'; read?: boolean } = {}): Entry => [
   name,
   method,
   new RegExp(`^/open-apis/${path.replace(/:[a-z_]+/g, id)}$`),
   windows,
-  target,
+  options.target,
+  options.read ?? method === 'GET',
 ];
 
 // The APIs the gateway calls, with their documented tiers. "Special" limits (department get,
@@ -42,7 +45,7 @@ const entry = (name: string, method: string, path: string, windows: readonly Rat
 const CATALOGUE: readonly Entry[] = [
   entry('contact.v3.user.batch', 'GET', 'contact/v3/users/batch', TIERS.tier4),
   entry('contact.v3.user.find_by_department', 'GET', 'contact/v3/users/find_by_department', TIERS.tier4),
-  entry('contact.v3.user.batch_get_id', 'POST', 'contact/v3/users/batch_get_id', TIERS.tier4),
+  entry('contact.v3.user.batch_get_id', 'POST', 'contact/v3/users/batch_get_id', TIERS.tier4, { read: true }),
   entry('contact.v3.user.get', 'GET', 'contact/v3/users/:user_id', TIERS.tier4),
   entry('contact.v3.scope.list', 'GET', 'contact/v3/scopes', TIERS.tier4),
   entry('contact.v3.group.simplelist', 'GET', 'contact/v3/group/simplelist', TIERS.tier4),
@@ -52,7 +55,7 @@ const CATALOGUE: readonly Entry[] = [
   entry('contact.v3.department.parent', 'GET', 'contact/v3/departments/parent', TIERS.tier4),
   entry('contact.v3.department.children', 'GET', 'contact/v3/departments/:department_id/children', TIERS.tier4),
   entry('contact.v3.department.get', 'GET', 'contact/v3/departments/:department_id', TIERS.tier4),
-  entry('im.v1.message.create', 'POST', 'im/v1/messages', TIERS.tier4, 'receiver'),
+  entry('im.v1.message.create', 'POST', 'im/v1/messages', TIERS.tier4, { target: 'receiver' }),
   entry('im.v1.message.reply', 'POST', 'im/v1/messages/:message_id/reply', TIERS.tier4),
   entry('im.v1.message.patch', 'PATCH', 'im/v1/messages/:message_id', TIERS.tier4),
   entry('im.v1.message.update', 'PUT', 'im/v1/messages/:message_id', TIERS.tier4),
@@ -64,7 +67,7 @@ const CATALOGUE: readonly Entry[] = [
   entry('authen.v1.user_info', 'GET', 'authen/v1/user_info', TIERS.tier4),
   // Authenticated by client credentials in the body, not a bearer token.
   entry('authen.v2.oauth.token', 'POST', 'authen/v2/oauth/token', TIERS.tier4),
-  entry('bitable.v1.app_table_record.search', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records/search', TIERS.tier8),
+  entry('bitable.v1.app_table_record.search', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records/search', TIERS.tier8, { read: true }),
   entry('bitable.v1.app_table_record.list', 'GET', 'bitable/v1/apps/:app_token/tables/:table_id/records', TIERS.tier8),
   entry('bitable.v1.app_table_record.create', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records', TIERS.tier9),
   entry('bitable.v1.app_table_record.batch_create', 'POST', 'bitable/v1/apps/:app_token/tables/:table_id/records/batch_create', TIERS.tier9),
@@ -84,11 +87,11 @@ const CATALOGUE: readonly Entry[] = [
  */
 export function describeApi(method: string, path: string): ApiDescription {
   const upper = method.toUpperCase();
-  if (path.startsWith('/open-apis/auth/v3/')) return { name: `auth.v3.${path.slice('/open-apis/auth/v3/'.length).replaceAll('/', '.')}`, windows: [], target: undefined, tokenEndpoint: true };
-  for (const [name, entryMethod, pattern, windows, target] of CATALOGUE) {
-    if (entryMethod === upper && pattern.test(path)) return { name, windows, target, tokenEndpoint: false };
+  if (path.startsWith('/open-apis/auth/v3/')) return { name: `auth.v3.${path.slice('/open-apis/auth/v3/'.length).replaceAll('/', '.')}`, windows: [], target: undefined, tokenEndpoint: true, read: false };
+  for (const [name, entryMethod, pattern, windows, target, read] of CATALOGUE) {
+    if (entryMethod === upper && pattern.test(path)) return { name, windows, target, tokenEndpoint: false, read };
   }
-  return { name: `${upper} ${genericPath(path)}`, windows: TIERS.tier4, target: undefined, tokenEndpoint: false };
+  return { name: `${upper} ${genericPath(path)}`, windows: TIERS.tier4, target: undefined, tokenEndpoint: false, read: upper === 'GET' };
 }
 
 /** `/open-apis/x/v1/things/om_123/sub` → `/open-apis/x/v1/things/:id/sub`: ids carry digits, `_` or `-` with letters. */
