@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../../emulator/src/index.ts';
 import { backends, type TestBackend, type TestDatabase } from '../../test/support/test-databases.ts';
+import { addFault, control } from '../../test/support/emulator-control.ts';
 import { createTestLogger } from '../../test/support/test-logger.ts';
 import type { FeishuConnectionConfig } from '../config/index.ts';
 import { runMigrations, type Database } from '../db/index.ts';
@@ -15,18 +16,6 @@ import { createRateGovernor } from './create-rate-governor.ts';
 import { createTokenStore } from './create-token-store.ts';
 import { FeishuApiError } from './feishu-api-error.ts';
 import { createFeishuMetrics, type FeishuMetrics } from './create-feishu-metrics.ts';
-
-async function control<T = Record<string, unknown>>(emulator: Emulator, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${emulator.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-type Fault = { id: string; matched: number; fired: number };
-async function fault(emulator: Emulator, rule: Record<string, unknown>): Promise<() => Promise<Fault>> {
-  const added = await control<Fault>(emulator, 'POST', '/_emulator/faults', rule);
-  return async () => (await control<{ items: Fault[] }>(emulator, 'GET', '/_emulator/faults')).items.find((item) => item.id === added.id) as Fault;
-}
 
 async function counter(metrics: FeishuMetrics, name: keyof FeishuMetrics, labels: Record<string, string>): Promise<number> {
   const { values } = await metrics[name].get();
@@ -97,7 +86,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
 
   it('surfaces a non-retryable error at once, with Feishu code, HTTP status and log_id', async () => {
     const { emulator, client } = await setUp(82);
-    const seen = await fault(emulator, { path: '/open-apis/contact/v3/users/', rate: 0, status: 500 });
+    const seen = await addFault(emulator, { path: '/open-apis/contact/v3/users/', rate: 0, status: 500 });
     const error = await client.contact.v3.user.get({ path: { user_id: 'nobody' }, params: { user_id_type: 'user_id' } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FeishuApiError);
     const failure = error as FeishuApiError;
@@ -118,7 +107,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
 
   it('keeps every read succeeding within its deadline with 20 % injected 5xx', async () => {
     const { emulator, client, metrics, userId } = await setUp(84);
-    const injected = await fault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', rate: 0.2, status: 503 });
+    const injected = await addFault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', rate: 0.2, status: 503 });
     for (let call = 0; call < 40; call += 1) {
       const answer = await client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
       expect(answer.code).toBe(0);
@@ -132,12 +121,12 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     const { emulator, client, metrics, userId } = await setUp(85);
     const send = (uuid?: string) =>
       client.im.v1.message.create({ params: { receive_id_type: 'user_id' }, data: { receive_id: userId, msg_type: 'text', content: JSON.stringify({ text: `hello ${uuid ?? 'once'}` }), ...(uuid === undefined ? {} : { uuid }) } });
-    const once = await fault(emulator, { path: '/open-apis/im/v1/messages', method: 'POST', status: 503, count: 1 });
+    const once = await addFault(emulator, { path: '/open-apis/im/v1/messages', method: 'POST', status: 503, count: 1 });
     const unkeyed = (await send().catch((caught: unknown) => caught)) as FeishuApiError;
     expect(unkeyed.feishu).toMatchObject({ code: 2200, httpStatus: 503 });
     expect((await once()).matched).toBe(1);
 
-    await fault(emulator, { path: '/open-apis/im/v1/messages', method: 'POST', status: 503, count: 1 });
+    await addFault(emulator, { path: '/open-apis/im/v1/messages', method: 'POST', status: 503, count: 1 });
     const keyed = await send(randomUUID());
     expect(keyed.code).toBe(0);
     expect(await counter(metrics, 'retries', { reason: 'transient', api: 'im.v1.message.create' })).toBe(1);
@@ -147,7 +136,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
 
   it('waits out a 429 for the reset time it names, then succeeds', async () => {
     const { emulator, client, metrics, userId } = await setUp(86);
-    await fault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', status: 429, count: 1 });
+    await addFault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', status: 429, count: 1 });
     const started = Date.now();
     const answer = await client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
     expect(answer.code).toBe(0);
@@ -163,7 +152,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     const second = instance(emulator, database, keyring, connection, {}, prefix);
     cleanups.push(first.close, second.close);
     const get = (made: typeof first) => made.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'user_id' } });
-    await fault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', status: 429, count: 1 });
+    await addFault(emulator, { path: '/open-apis/contact/v3/users/', method: 'GET', status: 429, count: 1 });
     const throttledCall = get(first);
     // Once the first instance has recorded the hold, the second must wait for it too.
     while ((await counter(first.metrics, 'throttled', {})) === 0) await new Promise((resolve) => setTimeout(resolve, 5));

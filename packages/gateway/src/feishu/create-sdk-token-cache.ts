@@ -23,6 +23,7 @@ export type SdkTokenCache = Cache & {
  */
 export function createSdkTokenCache(connection: FeishuConnectionConfig, tokens: TokenStore): SdkTokenCache {
   const scopes = new Map<string, TokenScope>();
+  const needsTenant = () => new GatewayError('feishu.token_unavailable', `connection ${connection.name} is a store app: name the tenant with lark.withTenantKey(tenantKey)`, { details: { connection: connection.name, retryable: false } });
   const other = new Map<string, { value: unknown; expiresAt: number | undefined }>();
 
   const hand = async (scope: TokenScope) => {
@@ -38,12 +39,12 @@ export function createSdkTokenCache(connection: FeishuConnectionConfig, tokens: 
     async get(key) {
       const name = typeof key === 'symbol' ? key.description : String(key);
       if (name === TENANT_TOKEN) {
-        if (connection.appType === 'store') throw new GatewayError('feishu.token_unavailable', `connection ${connection.name} is a store app: name the tenant with lark.withTenantKey(tenantKey)`);
+        if (connection.appType === 'store') throw needsTenant();
         return hand({ connection: connection.name, tenantKey: undefined });
       }
       if (name !== undefined && name.startsWith(STORE_TENANT_TOKEN_PREFIX)) {
         const tenantKey = name.slice(STORE_TENANT_TOKEN_PREFIX.length);
-        if (tenantKey === '' || tenantKey === 'undefined') throw new GatewayError('feishu.token_unavailable', `connection ${connection.name} is a store app: name the tenant with lark.withTenantKey(tenantKey)`);
+        if (tenantKey === '' || tenantKey === 'undefined') throw needsTenant();
         return hand({ connection: connection.name, tenantKey });
       }
       // Read when a store Client is built, by a promise the SDK never awaits: a failure here would

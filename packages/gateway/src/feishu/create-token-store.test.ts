@@ -3,6 +3,7 @@ import { sql, type PluginTransformQueryArgs, type PluginTransformResultArgs } fr
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../../emulator/src/index.ts';
 import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
+import { addFault, control } from '../../test/support/emulator-control.ts';
 import { createTestLogger } from '../../test/support/test-logger.ts';
 import type { FeishuConnectionConfig } from '../config/index.ts';
 import { runMigrations, type Database } from '../db/index.ts';
@@ -13,27 +14,13 @@ import type { TokenStore } from './token-store.ts';
 
 const AUTH = '/open-apis/auth/v3';
 
-/** Calls the emulator's control API and returns its JSON. */
-async function control<T = Record<string, unknown>>(emulator: Emulator, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${emulator.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 /**
  * Counts the calls the emulator receives on `path`: a fault rule that never fires (rate 0) still
  * counts every call it matches, and `GET /_emulator/faults` reports the count.
  */
 async function countCalls(emulator: Emulator, path: string): Promise<() => Promise<number>> {
-  const rule = await control<{ id: string }>(emulator, 'POST', '/_emulator/faults', { path, method: 'POST', rate: 0, status: 500 });
-  return async () => {
-    const { items } = await control<{ items: { id: string; matched: number }[] }>(emulator, 'GET', '/_emulator/faults');
-    return items.find((item) => item.id === rule.id)?.matched ?? Number.NaN;
-  };
+  const counts = await addFault(emulator, { path, method: 'POST', rate: 0, status: 500 });
+  return async () => (await counts()).matched;
 }
 
 describe.each(backends)('token store on $name', (backend) => {

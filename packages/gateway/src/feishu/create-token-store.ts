@@ -5,8 +5,10 @@ import type { Database } from '../db/index.ts';
 import { GatewayError, isGatewayError } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
 import { openSecret, sealSecret, type Keyring } from '../secrets/index.ts';
+import { createAppTickets } from './create-app-tickets.ts';
 import { createTokenFetcher, type FetchedToken } from './create-token-fetcher.ts';
 import { createTokenRepository, type TokenKey, type TokenRow } from './create-token-repository.ts';
+import { refusedWith } from './token-refused.ts';
 import type { TokenRequestOptions, TokenScope, TokenStore } from './token-store.ts';
 
 export type CreateTokenStoreDeps = {
@@ -53,13 +55,13 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
   const requestTimeoutMs = deps.requestTimeoutMs ?? 5_000;
   const defaultWaitMs = deps.defaultWaitMs ?? 15_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 50;
-  const resendIntervalMs = deps.ticketResendIntervalMs ?? 10_000;
   // Long enough for a store app's two requests plus a wait for the app token's own lease; a
   // holder that dies is replaced once it lapses.
   const leaseMs = 3 * requestTimeoutMs + 5_000;
   const repository = createTokenRepository(deps.database);
   const fetcher = createTokenFetcher({ fetch: deps.fetch ?? fetch, now, requestTimeoutMs });
   const logger = deps.logger;
+  const tickets = createAppTickets({ repository, fetcher, keyring: deps.keyring, logger, now, resendIntervalMs: deps.ticketResendIntervalMs ?? 10_000 });
   // Names this instance's leases in `refreshed_by`, for an operator looking at a stuck refresh.
   const instanceId = randomUUID();
   let leaseCount = 0;
@@ -72,7 +74,6 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
   // When a refresh last failed, per key: while the stored token still serves, the next attempt
   // waits a little instead of hitting a failing token endpoint on every call.
   const failedAt = new Map<string, number>();
-  const lastResend = new Map<string, number>();
   const counters = { hits: 0, misses: 0, refreshes: 0, failures: 0 };
   let closed = false;
 
@@ -200,7 +201,7 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
   };
 
   const fetchFromFeishu = async (key: TokenKey, config: FeishuConnectionConfig, deadline: number): Promise<FetchedToken> => {
-    if (key.kind === 'app') return await fetchStoreAppToken(config, deadline);
+    if (key.kind === 'app') return await tickets.storeAppToken(config, deadline);
     if (config.appType === 'self_built') return await fetcher.selfBuiltTenantToken(config, deadline);
     const appKey = appKeyOf(config);
     const appToken = await token(appKey, config, deadline);
@@ -211,43 +212,6 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
       if (!refusedWith(error, 99991664)) throw error;
       await forget(appKey, config, appToken);
       return await fetcher.storeTenantToken(config, await token(appKey, config, deadline), key.tenantKey, deadline);
-    }
-  };
-
-  const fetchStoreAppToken = async (config: FeishuConnectionConfig, deadline: number): Promise<FetchedToken> => {
-    const ticket = await readTicket(config);
-    if (ticket === undefined) return await ticketMissing(config, deadline, 'none has been received yet');
-    try {
-      return await fetcher.storeAppToken(config, ticket.value, deadline);
-    } catch (error) {
-      if (!refusedWith(error, 10012)) throw error;
-      await repository.dropTicket(config.name, ticket.sealed);
-      return await ticketMissing(config, deadline, 'Feishu refused the stored one (10012)');
-    }
-  };
-
-  // Without a ticket the SDK sends calls with no token at all (platform doc §1.2); here the call
-  // fails, retryably, and Feishu is asked to push a new ticket as an event.
-  const ticketMissing = async (config: FeishuConnectionConfig, deadline: number, reason: string): Promise<never> => {
-    const last = lastResend.get(config.name);
-    if (last === undefined || now() - last >= resendIntervalMs) {
-      await fetcher.resendAppTicket(config, deadline);
-      lastResend.set(config.name, now());
-      logger.info({ connection: config.name }, 'asked Feishu to resend the app_ticket');
-    }
-    throw new GatewayError('feishu.app_ticket_missing', `connection "${config.name}" has no usable app_ticket (${reason}); Feishu was asked to resend it`, {
-      details: { connection: config.name, retryable: true },
-    });
-  };
-
-  const readTicket = async (config: FeishuConnectionConfig): Promise<{ value: string; sealed: string } | undefined> => {
-    const row = await repository.readTicket(config.name);
-    if (row === undefined || row.appId !== config.appId) return undefined;
-    try {
-      return { value: openSecret(deps.keyring, row.sealedTicket, ticketContext(config.name, config.appId)), sealed: row.sealedTicket };
-    } catch (error) {
-      logger.warn({ connection: config.name, code: isGatewayError(error) ? error.code : undefined }, 'stored app_ticket could not be opened; asking for a new one');
-      return undefined;
     }
   };
 
@@ -289,15 +253,9 @@ export function createTokenStore(deps: CreateTokenStoreDeps): TokenStore {
         await forget(tenantKeyOf(config, scope), config, stale);
       }),
 
-    saveAppTicket: (connection, ticket) =>
-      counted(async () => {
-        const config = connectionOf(connection);
-        if (ticket === '') throw new GatewayError('feishu.app_ticket_missing', `an empty app_ticket was given for connection "${connection}"`, { details: { connection } });
-        await repository.saveTicket(connection, { appId: config.appId, sealedTicket: sealSecret(deps.keyring, ticket, ticketContext(connection, config.appId)) });
-        logger.info({ connection }, 'app_ticket saved');
-      }),
+    saveAppTicket: (connection, ticket) => counted(async () => await tickets.save(connectionOf(connection), ticket)),
 
-    appTicket: async (connection) => (await readTicket(connectionOf(connection)))?.value,
+    appTicket: async (connection) => (await tickets.read(connectionOf(connection)))?.value,
 
     stats: () => ({ ...counters }),
 
@@ -318,13 +276,6 @@ function tokenContext(key: TokenKey, appId: string): string {
   return `feishu_tokens:${JSON.stringify([key.connection, appId, key.kind, key.tenantKey])}`;
 }
 
-function ticketContext(connection: string, appId: string): string {
-  return `feishu_app_tickets:${JSON.stringify([connection, appId])}`;
-}
-
-function refusedWith(error: unknown, code: number): boolean {
-  return isGatewayError(error, 'feishu.token_unavailable') && error.details?.['code'] === code;
-}
 
 /** `flight`, or `onTimeout()`'s error once `remainingMs` have passed, whichever comes first. */
 async function withinDeadline<T>(flight: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {

@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors/index.ts';
+import { GatewayError, isGatewayError } from '../errors/index.ts';
 import { classifyFeishuCode } from './classify-feishu-code.ts';
 import type { TokenResponse } from './request-token.ts';
 
@@ -17,4 +17,9 @@ export function tokenRefused(connection: string, path: string, response: TokenRe
   return new GatewayError('feishu.token_unavailable', `Feishu refused POST ${path} for connection "${connection}": ${code} ${msg}${response.logId === undefined ? '' : ` (log_id ${response.logId})`}`, {
     details: { connection, code, msg, logId: response.logId, httpStatus: response.httpStatus, retryable },
   });
+}
+
+/** True when `error` is a token endpoint's refusal with Feishu `code` (see `tokenRefused`). */
+export function refusedWith(error: unknown, code: number): boolean {
+  return isGatewayError(error, 'feishu.token_unavailable') && error.details?.['code'] === code;
 }
