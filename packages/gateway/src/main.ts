@@ -2,6 +2,7 @@ import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
 import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
+import { createEvents, type Events } from './events/index.ts';
 import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
@@ -15,6 +16,8 @@ export type Gateway = {
   readonly jobs: JobRunner;
   /** The outbound Feishu clients of the configured connections. */
   readonly feishu: Feishu;
+  /** Inbound events: register handlers with `events.registry.on(…)`. */
+  readonly events: Events;
   /** Stops taking requests, lets running work finish or releases it, closes the database. */
   stop(): Promise<void>;
 };
@@ -33,17 +36,20 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     const keyring = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
     const { installationId } = await ensureInstallation(database, keyring);
 
-    jobs = createJobRunner({ database, logger, jobs: [] });
-    await jobs.start();
-
     const metrics = createMetrics();
     feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
+    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens });
+    jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
+    const runner = jobs;
+    await jobs.start();
+    events.start();
     reportConnections(feishu, logger);
     const app = createHttpApp({
       logger,
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks],
+      routes: [events.routes],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
@@ -63,8 +69,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       database,
       jobs: runningJobs,
       feishu: runningFeishu,
+      events,
       async stop() {
         logger.info('stopping');
+        events.stop();
         await server.close(3_000);
         await runningJobs.stop({ timeoutMs: 5_000 });
         await runningFeishu.close();

@@ -124,6 +124,18 @@ export const configSchema = z
       .union([z.enum(['feishu', 'lark']), httpUrl])
       .default('feishu')
       .meta({ description: '`feishu` (open.feishu.cn), `lark` (open.larksuite.com), or a base URL such as a Feishu Emulator\'s.', hint: 'feishu, lark, or a URL such as http://127.0.0.1:9090' }),
+    EVENTS_MAX_AGE_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .min(8, { error: 'must be at least 8: Feishu retries a push for up to 7 hours' })
+      .max(24 * 30)
+      .default(24)
+      .meta({ description: 'An inbound event whose signed creation time is older than this is answered 200 and dropped, so a captured request cannot be replayed once its id has left the de-duplication store.', hint: 'hours, at least 8; for example 24' }),
+    EVENTS_RETENTION_DAYS: z.coerce
+      .number({ error: 'must be a number of days' })
+      .min(7, { error: 'must be at least 7 days (Feishu\'s retry span and the replay window)' })
+      .max(3650)
+      .default(7)
+      .meta({ description: 'How long inbound events (and so their ids, for de-duplication) are kept in the inbox.', hint: 'days, at least 7' }),
     FEISHU_MONTHLY_CALL_QUOTA: z.coerce
       .number({ error: 'must be a whole number of calls' })
       .int()

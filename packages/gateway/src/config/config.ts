@@ -26,6 +26,13 @@ export type Config = {
     /** Scales the rate limits kept to (1 against Feishu). */
     readonly rateLimitMultiplier: number;
   };
+  /** Inbound events. */
+  readonly events: {
+    /** Older signed events are dropped (replay protection). */
+    readonly maxAgeMs: number;
+    /** How long inbox rows (and their ids) are kept. */
+    readonly retentionMs: number;
+  };
   /** Absolute path. */
   readonly dataDir: string;
   /** Base64 keys, current first; empty when none is configured (PGlite then generates one). */

@@ -9,6 +9,7 @@ export type Tables = {
   feishu_tokens: FeishuTokensTable;
   feishu_app_tickets: FeishuAppTicketsTable;
   rate_limits: RateLimitsTable;
+  event_inbox: EventInboxTable;
 };
 
 export type GatewayInstallationTable = {
@@ -50,4 +51,21 @@ export type RateLimitsTable = {
   points: number;
   /** Epoch milliseconds; null for a counter that never expires. */
   expire: string | null;
+};
+
+export type EventInboxTable = {
+  id: Generated<string>;
+  connection: string;
+  event_id: string;
+  event_type: string;
+  schema: string;
+  tenant_key: string | null;
+  created_at: Date;
+  received_at: Generated<Date>;
+  transport: 'http' | 'websocket';
+  sealed_payload: string;
+  status: Generated<'pending' | 'handled' | 'failed' | 'dead'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  handled_at: Date | null;
 };

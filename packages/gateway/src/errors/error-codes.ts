@@ -104,6 +104,38 @@ export const errorCodes = {
     status: 404,
     description: 'No Feishu connection has this name.',
   },
+  'events.unknown_connection': {
+    status: 404,
+    description: 'An event or card callback was posted for a connection name the gateway does not have.',
+  },
+  'events.signature_missing': {
+    status: 401,
+    description: 'The request lacks `X-Lark-Request-Timestamp`, `X-Lark-Request-Nonce` or `X-Lark-Signature` while the connection needs them (an Encrypt Key for events; a Verification Token for old-style card callbacks). Also the answer to an unsigned body that does not decrypt, so that decryption failures reveal nothing.',
+  },
+  'events.signature_invalid': {
+    status: 401,
+    description: 'The request signature does not match the exact bytes received (SHA-256 over timestamp, nonce, Encrypt Key and body; SHA-1 with the Verification Token for old-style card callbacks), or an old-style card callback reached a connection without a Verification Token, which could not verify it.',
+  },
+  'events.token_invalid': {
+    status: 401,
+    description: 'The Verification Token in the body does not match the connection\'s.',
+  },
+  'events.decrypt_failed': {
+    status: 400,
+    description: 'The `encrypt` field could not be decrypted with the connection\'s Encrypt Key (bad base64, truncated ciphertext or wrong padding).',
+  },
+  'events.malformed_body': {
+    status: 400,
+    description: 'The body (or the decrypted payload) is not a JSON object in a Feishu envelope (v2 `schema`/`header`/`event`, v1 `uuid`/`event`, or `url_verification`).',
+  },
+  'events.not_verifiable': {
+    status: 500,
+    description: 'The connection has neither an Encrypt Key nor a Verification Token, so no push could be verified; configure one of them.',
+  },
+  'events.inbox_unavailable': {
+    status: 503,
+    description: 'The event could not be stored durably (the database is unreachable); Feishu will retry it.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as installation from './0001-installation.ts';
 import * as feishuTokens from './0002-feishu-tokens.ts';
 import * as rateLimits from './0003-rate-limits.ts';
+import * as eventInbox from './0004-event-inbox.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released,
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-installation': installation,
   '0002-feishu-tokens': feishuTokens,
   '0003-rate-limits': rateLimits,
+  '0004-event-inbox': eventInbox,
 };

@@ -1,0 +1,63 @@
+import type { Hono } from 'hono';
+import type { FeishuConnectionConfig } from '../config/index.ts';
+import { GatewayError } from '../errors/index.ts';
+import { readRawBody, type AppEnv } from '../http/index.ts';
+import type { EventInbox } from './create-event-inbox.ts';
+import type { EventRegistry } from './event-registry.ts';
+import { openPush } from './open-push.ts';
+
+/** An answer slower than this is logged: Feishu gives up at 3 s and retries (§3.5). */
+const SLOW_ACK_MS = 1_000;
+
+export type EventRouteDeps = {
+  readonly connection: (name: string) => FeishuConnectionConfig | undefined;
+  readonly inbox: EventInbox;
+  readonly registry: EventRegistry;
+  readonly maxAgeMs: number;
+  readonly now?: () => number;
+};
+
+/**
+ * `POST /feishu/:connection/events`, the URL pasted into the Feishu console. The answer comes
+ * after the event is committed to the inbox with its dispatch job and before any handler runs:
+ * verify (signature over the exact bytes, decryption, Verification Token) → challenge, or store →
+ * 200. A duplicate is answered 200 and not stored again; a database that cannot commit means 503,
+ * so Feishu retries; an event older than `maxAgeMs` is answered 200 and dropped.
+ */
+export function addEventRoutes(deps: EventRouteDeps): (app: Hono<AppEnv>) => void {
+  const now = deps.now ?? Date.now;
+  return (app) => {
+    app.post('/feishu/:connection/events', async (c) => {
+      const started = performance.now();
+      const logger = c.get('logger');
+      const name = c.req.param('connection');
+      const connection = deps.connection(name);
+      if (connection === undefined) throw new GatewayError('events.unknown_connection', `no Feishu connection is named "${name}"`);
+      const rawBody = await readRawBody(c);
+      const headers = Object.fromEntries([...c.req.raw.headers.entries()].map(([key, value]) => [key.toLowerCase(), value]));
+      const opened = openPush({ headers, rawBody }, connection, { now: now(), maxAgeMs: deps.maxAgeMs });
+      if (opened.kind === 'challenge') return c.json({ challenge: opened.challenge });
+
+      const fields = { connection: name, eventType: opened.eventType, eventId: opened.eventId };
+      if (opened.stale) {
+        logger.warn({ ...fields, createdAt: new Date(opened.createdAt).toISOString() }, 'stale event dropped (older than EVENTS_MAX_AGE_HOURS)');
+        return c.json({ msg: 'success' });
+      }
+      const arriving = {
+        connection: name,
+        eventId: opened.eventId,
+        eventType: opened.eventType,
+        schema: opened.schema,
+        tenantKey: opened.tenantKey,
+        createdAt: new Date(opened.createdAt),
+        payload: opened.payload,
+        transport: 'http' as const,
+      };
+      const { outcome } = await deps.inbox.accept(arriving, deps.registry.orderingKeyOf(arriving));
+      const elapsed = performance.now() - started;
+      if (elapsed > SLOW_ACK_MS) logger.warn({ ...fields, ms: Math.round(elapsed) }, 'slow event acknowledgement');
+      logger.debug({ ...fields, outcome, ms: Math.round(elapsed) }, 'event received');
+      return c.json({ msg: 'success' });
+    });
+  };
+}

@@ -1,0 +1,67 @@
+import type { Hono } from 'hono';
+import type { Config, FeishuConnectionConfig } from '../config/index.ts';
+import type { Database } from '../db/index.ts';
+import type { TokenStore } from '../feishu/index.ts';
+import type { AppEnv } from '../http/index.ts';
+import type { JobDefinition, JobRunner } from '../jobs/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { Keyring } from '../secrets/index.ts';
+import { addEventRoutes } from './add-event-routes.ts';
+import { createDispatchJob } from './create-dispatch-job.ts';
+import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
+import { createEventRegistry, type EventRegistry } from './event-registry.ts';
+
+export type Events = {
+  /** Where capabilities register their handlers (`on(eventType, handler, options)`). */
+  readonly registry: EventRegistry;
+  readonly inbox: EventInbox;
+  /** The jobs to give the job runner. */
+  readonly jobs: readonly JobDefinition<never>[];
+  readonly routes: (app: Hono<AppEnv>) => void;
+  /** Starts the hourly purge of rows past their retention. */
+  start(): void;
+  stop(): void;
+};
+
+const PURGE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Inbound events for the configured connections: the HTTP receiver, the durable inbox and the
+ * dispatch job. Store apps' `app_ticket` events are handled here, into the token store.
+ */
+export function createEvents(deps: { config: Config; database: Database; keyring: Keyring; logger: Logger; jobs: () => JobRunner; tokens: TokenStore }): Events {
+  const connections = new Map<string, FeishuConnectionConfig>();
+  if (deps.config.envConnection !== undefined) connections.set(deps.config.envConnection.name, deps.config.envConnection);
+  const registry = createEventRegistry();
+  // The job and the inbox need each other: the job is created first, and finds the inbox when it runs.
+  const dispatchJob = createDispatchJob({ inbox: () => inbox, registry });
+  const inbox: EventInbox = createEventInbox({ database: deps.database, keyring: deps.keyring, jobs: deps.jobs, dispatchJob });
+  const logger = deps.logger.child({ component: 'events' });
+
+  // A store app's ticket arrives hourly as an event (v1 envelope); the token store keeps it.
+  registry.on('app_ticket', async (event) => {
+    const body = event.payload['event'];
+    const ticket = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['app_ticket'] : undefined;
+    if (typeof ticket === 'string' && ticket !== '') await deps.tokens.saveAppTicket(event.connection, ticket);
+  });
+
+  let purgeTimer: NodeJS.Timeout | undefined;
+  const purge = async () => {
+    const removed = await inbox.purge(new Date(Date.now() - deps.config.events.retentionMs));
+    if (removed > 0) logger.info({ removed }, 'old inbox events purged');
+  };
+  return {
+    registry,
+    inbox,
+    jobs: [dispatchJob],
+    routes: addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs }),
+    start() {
+      // Every instance purges; deleting the same old rows twice is harmless.
+      purgeTimer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'inbox purge failed')), PURGE_INTERVAL_MS);
+      purgeTimer.unref();
+    },
+    stop() {
+      clearInterval(purgeTimer);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createEvents, type Events } from './create-events.ts';
+export type { EventHandler, EventHandlerOptions, EventRegistry, InboundEvent } from './event-registry.ts';

@@ -1,0 +1,144 @@
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import { loadConfig } from '../src/config/index.ts';
+import type { InboundEvent } from '../src/events/index.ts';
+import { startGateway, type Gateway } from '../src/main.ts';
+import { control } from './support/emulator-control.ts';
+import { createTestLogger } from './support/test-logger.ts';
+
+const USER_CREATED = 'contact.user.created_v3';
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Encrypts and signs `plaintext` the way Feishu does (platform doc §3.2–3.3), with the given raw JSON text around it. */
+function feishuRequest(encryptKey: string, plaintext: string, wrap: (encrypted: string) => string = (encrypted) => JSON.stringify({ encrypt: encrypted })) {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
+  const encrypted = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+  const body = wrap(encrypted);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(8).toString('hex');
+  const signature = createHash('sha256').update(timestamp + nonce + encryptKey + body).digest('hex');
+  return { body, headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature } };
+}
+
+describe('inbound events over HTTP, pushed by the emulator', () => {
+  const running: { gateway: Gateway; emulator: Emulator }[] = [];
+  afterEach(async () => {
+    for (const { gateway, emulator } of running.splice(0)) {
+      await gateway.stop();
+      await emulator.close();
+    }
+  });
+
+  async function start(seed: number) {
+    const emulator = await createEmulator({ seed, users: 10, departments: 2 });
+    const app = emulator.defaultApp();
+    const config = loadConfig({
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-events-')),
+        FEISHU_APP_ID: app.appId,
+        FEISHU_APP_SECRET: app.appSecret,
+        FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
+        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
+        FEISHU_DOMAIN: emulator.url,
+      },
+      cwd: process.cwd(),
+    });
+    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger);
+    running.push({ gateway, emulator });
+    const handled: InboundEvent[] = [];
+    gateway.events.registry.on(USER_CREATED, async (event) => void handled.push(event));
+    const eventsUrl = `${gateway.url}/feishu/default/events`;
+    const subscribed = await control<{ url_verification?: { ok: boolean } }>(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: eventsUrl, subscribed_events: [USER_CREATED] });
+    const rows = async () => await gateway.database.kysely.selectFrom('event_inbox').selectAll().execute();
+    return { emulator, gateway, app, handled, eventsUrl, subscribed, rows };
+  }
+
+  it('answers the encrypted url_verification handshake, and stores and handles a pushed event once', async () => {
+    const { emulator, handled, subscribed, rows } = await start(101);
+    expect(subscribed.url_verification?.ok).toBe(true);
+    await control(emulator, 'POST', '/_emulator/directory/users', { name: 'Pushed Person' });
+    const [event] = await until(() => (handled.length > 0 ? handled : undefined));
+    expect(event).toMatchObject({ connection: 'default', eventType: USER_CREATED, schema: '2.0' });
+    expect(((event?.payload['event'] as Record<string, unknown>)['object'] as { name: string }).name).toBe('Pushed Person');
+    const [row] = await until(async () => {
+      const all = await rows();
+      return all[0]?.status === 'handled' ? all : undefined;
+    });
+    // Stored sealed: the person's name is not in the row.
+    expect(JSON.stringify(row)).not.toContain('Pushed Person');
+    const deliveries = await control<{ items: { status: string; http_status: number }[] }>(emulator, 'GET', '/_emulator/deliveries?event_type=' + USER_CREATED);
+    expect(deliveries.items.map((item) => [item.status, item.http_status])).toEqual([['delivered', 200]]);
+  });
+
+  it('handles a duplicated push once', async () => {
+    const { emulator, app, handled, rows } = await start(102);
+    await control(emulator, 'POST', '/_emulator/event-faults', { app_id: app.appId, duplicate_rate: 1 });
+    await control(emulator, 'POST', '/_emulator/directory/users', { name: 'Twice Sent' });
+    const deliveries = await until(async () => {
+      const { items } = await control<{ items: { status: string; duplicate: boolean }[] }>(emulator, 'GET', `/_emulator/deliveries?event_type=${USER_CREATED}`);
+      return items.length === 2 && items.every((item) => item.status === 'delivered') ? items : undefined;
+    });
+    expect(deliveries.map((item) => item.duplicate).sort()).toEqual([false, true]);
+    await until(async () => ((await rows())[0]?.status === 'handled' ? true : undefined));
+    expect(handled).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it('accepts a correctly signed body with whitespace, which the SDK would reject', async () => {
+    const { app, handled, eventsUrl } = await start(103);
+    const envelope = { schema: '2.0', header: { event_id: 'ev-spaces', event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: { object: { name: 'Spaced' } } };
+    const { body, headers } = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope), (encrypted) => `{ "encrypt" : "${encrypted}" }\n`);
+    const response = await fetch(eventsUrl, { method: 'POST', headers, body });
+    expect(response.status).toBe(200);
+    await until(() => (handled.length === 1 ? true : undefined));
+    expect(handled[0]?.eventId).toBe('ev-spaces');
+  });
+
+  it('refuses a flipped byte in the body, timestamp, nonce or signature with 401 and stores nothing', async () => {
+    const { app, eventsUrl, rows } = await start(104);
+    const envelope = { schema: '2.0', header: { event_id: 'ev-forged', event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: {} };
+    const signed = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope));
+    const flip = (text: string, at = 5) => text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
+    const attempts = [
+      { ...signed, body: flip(signed.body, 20) },
+      { ...signed, headers: { ...signed.headers, 'x-lark-request-timestamp': flip(signed.headers['x-lark-request-timestamp'], 3) } },
+      { ...signed, headers: { ...signed.headers, 'x-lark-request-nonce': flip(signed.headers['x-lark-request-nonce'], 2) } },
+      { ...signed, headers: { ...signed.headers, 'x-lark-signature': flip(signed.headers['x-lark-signature'], 10) } },
+    ];
+    for (const attempt of attempts) {
+      const response = await fetch(eventsUrl, { method: 'POST', headers: attempt.headers, body: attempt.body });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('events.signature_invalid');
+    }
+    const unsigned: Record<string, string> = { ...signed.headers };
+    delete unsigned['x-lark-signature'];
+    const missing = await fetch(eventsUrl, { method: 'POST', headers: unsigned, body: signed.body });
+    expect(missing.status).toBe(401);
+    expect(await rows()).toEqual([]);
+    // The untouched request is accepted, so the refusals were about the flipped byte.
+    expect((await fetch(eventsUrl, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
+  });
+
+  it('answers 404 for an unknown connection', async () => {
+    const { gateway } = await start(105);
+    const response = await fetch(`${gateway.url}/feishu/nobody/events`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('events.unknown_connection');
+  });
+});
