@@ -38,7 +38,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
     const metrics = createMetrics();
     feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
-    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens });
+    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry });
     jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
     const runner = jobs;
     await jobs.start();

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import type { FeishuConnectionConfig } from '../config/index.ts';
-import { GatewayError } from '../errors/index.ts';
+import { GatewayError, isGatewayError } from '../errors/index.ts';
 import { readRawBody, type AppEnv } from '../http/index.ts';
 import type { EventInbox } from './create-event-inbox.ts';
+import type { EventMetrics } from './create-event-metrics.ts';
 import type { EventRegistry } from './event-registry.ts';
 import { openPush } from './open-push.ts';
 
@@ -14,6 +15,7 @@ export type EventRouteDeps = {
   readonly inbox: EventInbox;
   readonly registry: EventRegistry;
   readonly maxAgeMs: number;
+  readonly metrics: EventMetrics;
   readonly now?: () => number;
 };
 
@@ -35,12 +37,26 @@ export function addEventRoutes(deps: EventRouteDeps): (app: Hono<AppEnv>) => voi
       if (connection === undefined) throw new GatewayError('events.unknown_connection', `no Feishu connection is named "${name}"`);
       const rawBody = await readRawBody(c);
       const headers = Object.fromEntries([...c.req.raw.headers.entries()].map(([key, value]) => [key.toLowerCase(), value]));
-      const opened = openPush({ headers, rawBody }, connection, { now: now(), maxAgeMs: deps.maxAgeMs });
-      if (opened.kind === 'challenge') return c.json({ challenge: opened.challenge });
+      const answered = (type: string, outcome: string) => {
+        deps.metrics.received.inc({ connection: name, type, outcome });
+        deps.metrics.ack.observe({ transport: 'http' }, (performance.now() - started) / 1000);
+      };
+      let opened: ReturnType<typeof openPush>;
+      try {
+        opened = openPush({ headers, rawBody }, connection, { now: now(), maxAgeMs: deps.maxAgeMs });
+      } catch (error) {
+        answered('unknown', isGatewayError(error) ? error.code : 'error');
+        throw error;
+      }
+      if (opened.kind === 'challenge') {
+        answered('url_verification', 'challenge');
+        return c.json({ challenge: opened.challenge });
+      }
 
       const fields = { connection: name, eventType: opened.eventType, eventId: opened.eventId };
       if (opened.stale) {
         logger.warn({ ...fields, createdAt: new Date(opened.createdAt).toISOString() }, 'stale event dropped (older than EVENTS_MAX_AGE_HOURS)');
+        answered(opened.eventType, 'stale');
         return c.json({ msg: 'success' });
       }
       const arriving = {
@@ -50,10 +66,18 @@ export function addEventRoutes(deps: EventRouteDeps): (app: Hono<AppEnv>) => voi
         schema: opened.schema,
         tenantKey: opened.tenantKey,
         createdAt: new Date(opened.createdAt),
+        receivedAt: new Date(),
         payload: opened.payload,
         transport: 'http' as const,
       };
-      const { outcome } = await deps.inbox.accept(arriving, deps.registry.orderingKeyOf(arriving));
+      let outcome: 'stored' | 'duplicate';
+      try {
+        ({ outcome } = await deps.inbox.accept(arriving, deps.registry.orderingKeyOf(arriving)));
+      } catch (error) {
+        answered(opened.eventType, isGatewayError(error) ? error.code : 'error');
+        throw error;
+      }
+      answered(opened.eventType, outcome);
       const elapsed = performance.now() - started;
       if (elapsed > SLOW_ACK_MS) logger.warn({ ...fields, ms: Math.round(elapsed) }, 'slow event acknowledgement');
       logger.debug({ ...fields, outcome, ms: Math.round(elapsed) }, 'event received');

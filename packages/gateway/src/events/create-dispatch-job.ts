@@ -1,5 +1,6 @@
 import { defineJob, type JobDefinition } from '../jobs/index.ts';
 import type { DispatchData, EventInbox } from './create-event-inbox.ts';
+import type { EventMetrics } from './create-event-metrics.ts';
 import type { EventRegistry } from './event-registry.ts';
 
 export const DISPATCH_JOB_NAME = 'events.dispatch';
@@ -10,7 +11,7 @@ export const DISPATCH_JOB_NAME = 'events.dispatch';
  * queue and the row is marked `dead`, ready for a replay. The queue's `singleton` policy runs
  * jobs with the same ordering key one at a time.
  */
-export function createDispatchJob(deps: { inbox: () => EventInbox; registry: EventRegistry; retryLimit?: number; concurrency?: number }): JobDefinition<DispatchData> {
+export function createDispatchJob(deps: { inbox: () => EventInbox; registry: EventRegistry; metrics: EventMetrics; retryLimit?: number; concurrency?: number }): JobDefinition<DispatchData> {
   const retryLimit = deps.retryLimit ?? 8;
   return defineJob<DispatchData>({
     name: DISPATCH_JOB_NAME,
@@ -29,9 +30,11 @@ export function createDispatchJob(deps: { inbox: () => EventInbox; registry: Eve
         const last = context.attempt > retryLimit;
         await inbox.settle(inboxId, { status: last ? 'dead' : 'failed', error: error instanceof Error ? error.message : String(error) });
         context.logger.warn({ inboxId, eventType: event.eventType, attempt: context.attempt, dead: last }, 'event handler failed');
+        if (last) deps.metrics.dead.inc({ type: event.eventType });
         throw error;
       }
       await inbox.settle(inboxId, { status: 'handled' });
+      deps.metrics.handled.observe({ type: event.eventType }, (Date.now() - event.receivedAt.getTime()) / 1000);
     },
   });
 }

@@ -44,6 +44,7 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
               schema: event.schema,
               tenant_key: event.tenantKey ?? null,
               created_at: event.createdAt,
+              received_at: event.receivedAt,
               transport: event.transport,
               sealed_payload: sealSecret(deps.keyring, JSON.stringify(event.payload), payloadContext(event.connection, event.eventId)),
               last_error: null,
@@ -74,6 +75,7 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
         schema: row.schema === '1.0' ? '1.0' : '2.0',
         tenantKey: row.tenant_key ?? undefined,
         createdAt: row.created_at,
+        receivedAt: row.received_at,
         payload,
       };
     },

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
 import type { Config, FeishuConnectionConfig } from '../config/index.ts';
 import type { Database } from '../db/index.ts';
 import type { TokenStore } from '../feishu/index.ts';
@@ -8,6 +9,7 @@ import type { Logger } from '../log/index.ts';
 import type { Keyring } from '../secrets/index.ts';
 import { addEventRoutes } from './add-event-routes.ts';
 import { createDispatchJob } from './create-dispatch-job.ts';
+import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
 import { createEventRegistry, type EventRegistry } from './event-registry.ts';
 
@@ -29,12 +31,13 @@ const PURGE_INTERVAL_MS = 60 * 60_000;
  * Inbound events for the configured connections: the HTTP receiver, the durable inbox and the
  * dispatch job. Store apps' `app_ticket` events are handled here, into the token store.
  */
-export function createEvents(deps: { config: Config; database: Database; keyring: Keyring; logger: Logger; jobs: () => JobRunner; tokens: TokenStore }): Events {
+export function createEvents(deps: { config: Config; database: Database; keyring: Keyring; logger: Logger; jobs: () => JobRunner; tokens: TokenStore; registry: Registry }): Events {
   const connections = new Map<string, FeishuConnectionConfig>();
   if (deps.config.envConnection !== undefined) connections.set(deps.config.envConnection.name, deps.config.envConnection);
   const registry = createEventRegistry();
+  const metrics = createEventMetrics(deps.registry);
   // The job and the inbox need each other: the job is created first, and finds the inbox when it runs.
-  const dispatchJob = createDispatchJob({ inbox: () => inbox, registry });
+  const dispatchJob = createDispatchJob({ inbox: () => inbox, registry, metrics });
   const inbox: EventInbox = createEventInbox({ database: deps.database, keyring: deps.keyring, jobs: deps.jobs, dispatchJob });
   const logger = deps.logger.child({ component: 'events' });
 
@@ -54,7 +57,7 @@ export function createEvents(deps: { config: Config; database: Database; keyring
     registry,
     inbox,
     jobs: [dispatchJob],
-    routes: addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs }),
+    routes: addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs, metrics }),
     start() {
       // Every instance purges; deleting the same old rows twice is harmless.
       purgeTimer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'inbox purge failed')), PURGE_INTERVAL_MS);

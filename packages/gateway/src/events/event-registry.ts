@@ -8,6 +8,8 @@ export type InboundEvent = {
   readonly schema: '2.0' | '1.0';
   readonly tenantKey: string | undefined;
   readonly createdAt: Date;
+  /** When it reached the gateway (set by the inbox; the time of arrival for an arriving event). */
+  readonly receivedAt: Date;
   /** The whole envelope (v2 `{schema, header, event}` or v1 `{uuid, event, …}`). */
   readonly payload: Record<string, unknown>;
 };
