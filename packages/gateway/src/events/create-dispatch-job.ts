@@ -11,13 +11,21 @@ export const DISPATCH_JOB_NAME = 'events.dispatch';
  * queue and the row is marked `dead`, ready for a replay. The queue's `singleton` policy runs
  * jobs with the same ordering key one at a time.
  */
-export function createDispatchJob(deps: { inbox: () => EventInbox; registry: EventRegistry; metrics: EventMetrics; retryLimit?: number; concurrency?: number }): JobDefinition<DispatchData> {
+export function createDispatchJob(deps: {
+  inbox: () => EventInbox;
+  registry: EventRegistry;
+  metrics: EventMetrics;
+  retryLimit?: number;
+  /** First retry delay (doubling, with jitter). Default 5 s. */
+  retryDelaySeconds?: number;
+  concurrency?: number;
+}): JobDefinition<DispatchData> {
   const retryLimit = deps.retryLimit ?? 8;
   return defineJob<DispatchData>({
     name: DISPATCH_JOB_NAME,
     policy: 'singleton',
     retryLimit,
-    retryDelaySeconds: 5,
+    retryDelaySeconds: deps.retryDelaySeconds ?? 5,
     concurrency: deps.concurrency ?? 8,
     handler: async ({ inboxId }, context) => {
       const inbox = deps.inbox();
