@@ -38,7 +38,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
     const metrics = createMetrics();
     feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
-    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry });
+    const outbound = feishu;
+    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
     jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
     const runner = jobs;
     await jobs.start();

@@ -1,3 +1,4 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Config, FeishuConnectionConfig } from '../config/index.ts';
@@ -7,7 +8,9 @@ import type { AppEnv } from '../http/index.ts';
 import type { JobDefinition, JobRunner } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Keyring } from '../secrets/index.ts';
+import { addCardRoutes } from './add-card-routes.ts';
 import { addEventRoutes } from './add-event-routes.ts';
+import { createCardActions, type CardActions } from './card-actions.ts';
 import { createDispatchJob } from './create-dispatch-job.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
@@ -16,6 +19,8 @@ import { createEventRegistry, type EventRegistry } from './event-registry.ts';
 export type Events = {
   /** Where capabilities register their handlers (`on(eventType, handler, options)`). */
   readonly registry: EventRegistry;
+  /** Where capabilities register card-action handlers (buttons and forms on cards). */
+  readonly cardActions: CardActions;
   readonly inbox: EventInbox;
   /** The jobs to give the job runner. */
   readonly jobs: readonly JobDefinition<never>[];
@@ -26,12 +31,15 @@ export type Events = {
 };
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
+// Card callbacks are never retried by Feishu and old-style ones carry no id to de-duplicate, so
+// only clock skew needs room: an older signed callback is a replay.
+const CARD_MAX_AGE_MS = 5 * 60_000;
 
 /**
  * Inbound events for the configured connections: the HTTP receiver, the durable inbox and the
  * dispatch job. Store apps' `app_ticket` events are handled here, into the token store.
  */
-export function createEvents(deps: { config: Config; database: Database; keyring: Keyring; logger: Logger; jobs: () => JobRunner; tokens: TokenStore; registry: Registry }): Events {
+export function createEvents(deps: { config: Config; database: Database; keyring: Keyring; logger: Logger; jobs: () => JobRunner; tokens: TokenStore; registry: Registry; client: (connection: string) => lark.Client }): Events {
   const connections = new Map<string, FeishuConnectionConfig>();
   if (deps.config.envConnection !== undefined) connections.set(deps.config.envConnection.name, deps.config.envConnection);
   const registry = createEventRegistry();
@@ -48,6 +56,10 @@ export function createEvents(deps: { config: Config; database: Database; keyring
     if (typeof ticket === 'string' && ticket !== '') await deps.tokens.saveAppTicket(event.connection, ticket);
   });
 
+  const cardActions = createCardActions();
+  const eventRoutes = addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs, metrics });
+  const cardRoutes = addCardRoutes({ connection: (name) => connections.get(name), actions: cardActions, client: deps.client, maxAgeMs: CARD_MAX_AGE_MS, registry: deps.registry });
+
   let purgeTimer: NodeJS.Timeout | undefined;
   const purge = async () => {
     const removed = await inbox.purge(new Date(Date.now() - deps.config.events.retentionMs));
@@ -55,9 +67,13 @@ export function createEvents(deps: { config: Config; database: Database; keyring
   };
   return {
     registry,
+    cardActions,
     inbox,
     jobs: [dispatchJob],
-    routes: addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs, metrics }),
+    routes: (app) => {
+      eventRoutes(app);
+      cardRoutes(app);
+    },
     start() {
       // Every instance purges; deleting the same old rows twice is harmless.
       purgeTimer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'inbox purge failed')), PURGE_INTERVAL_MS);
