@@ -111,7 +111,7 @@ async function runGoverned(userIds: readonly string[]) {
   try {
     await runMigrations(database);
     const logger = createLogger({ level: 'warn', format: 'json', destination: { write: (text: string) => void process.stderr.write(text) } });
-    const connection: FeishuConnectionConfig = { name: 'default', appId: emulator.appId, appSecret: emulator.appSecret, appType: 'self_built', encryptKey: undefined, verificationToken: undefined, domain: emulator.url };
+    const connection: FeishuConnectionConfig = { name: 'default', appId: emulator.appId, appSecret: emulator.appSecret, appType: 'self_built', encryptKey: undefined, verificationToken: undefined, domain: emulator.url, eventMode: 'http' };
     const keyring = createKeyring([randomBytes(32).toString('base64')]);
     // The transport captures the global fetch when it is created: record message sends on the wire.
     const wire: WireRecord[] = [];

@@ -30,6 +30,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const database = await openDatabase(config, logger);
   let jobs: JobRunner | undefined;
   let feishu: Feishu | undefined;
+  let events: Events | undefined;
   try {
     const applied = await runMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -39,18 +40,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     const metrics = createMetrics();
     feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
     const outbound = feishu;
-    const events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
+    events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
     jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
     const runner = jobs;
     await jobs.start();
-    events.start();
+    const inbound = events;
+    inbound.start();
     reportConnections(feishu, logger);
     const app = createHttpApp({
       logger,
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
-      readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks],
-      routes: [events.routes],
+      readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks, ...inbound.readinessChecks],
+      routes: [inbound.routes],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
@@ -70,11 +72,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       database,
       jobs: runningJobs,
       feishu: runningFeishu,
-      events,
+      events: inbound,
       async stop() {
         logger.info('stopping');
-        events.stop();
         await server.close(3_000);
+        await inbound.stop();
         await runningJobs.stop({ timeoutMs: 5_000 });
         await runningFeishu.close();
         await database.close();
@@ -82,6 +84,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       },
     };
   } catch (error) {
+    await events?.stop();
     await jobs?.stop({ timeoutMs: 1_000 });
     await feishu?.close();
     await database.close();

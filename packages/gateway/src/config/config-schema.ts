@@ -124,6 +124,10 @@ export const configSchema = z
       .union([z.enum(['feishu', 'lark']), httpUrl])
       .default('feishu')
       .meta({ description: '`feishu` (open.feishu.cn), `lark` (open.larksuite.com), or a base URL such as a Feishu Emulator\'s.', hint: 'feishu, lark, or a URL such as http://127.0.0.1:9090' }),
+    FEISHU_EVENT_MODE: z
+      .enum(['http', 'websocket'])
+      .default('http')
+      .meta({ description: 'How the `default` connection receives events. `http`: Feishu pushes them to `PUBLIC_URL/feishu/default/events` (the Request URL in the console). `websocket`: the gateway holds a long connection to Feishu, for a gateway Feishu cannot reach (self-built apps only; choose "Receive events through persistent connection" in the console). Every instance holds one; each event reaches one of them.', hint: 'http or websocket' }),
     EVENTS_MAX_AGE_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
       .min(8, { error: 'must be at least 8: Feishu retries a push for up to 7 hours' })
@@ -165,6 +169,11 @@ export const configSchema = z
         if (env[key] === undefined) {
           ctx.addIssue({ code: 'custom', path: [key], message: 'is required when a Feishu connection is configured' });
         }
+      }
+      // Feishu offers the long connection to self-built apps only (platform doc §5); a store
+      // app's endpoint discovery is refused with code 403 for good.
+      if (env.FEISHU_EVENT_MODE === 'websocket' && env.FEISHU_APP_TYPE === 'store') {
+        ctx.addIssue({ code: 'custom', path: ['FEISHU_EVENT_MODE'], message: 'websocket (long connection) is for self-built apps only; a store app receives events over http' });
       }
       // A connection that can verify nothing would have to accept every push; refuse it here
       // rather than "skip the check" later (docs/feishu-platform.md §3).

@@ -54,6 +54,8 @@ export type FeishuConnectionConfig = {
   readonly verificationToken: string | undefined;
   /** `feishu`, `lark`, or a base URL without a trailing slash. */
   readonly domain: string;
+  /** How events arrive: pushed to the HTTP receiver, or over a long connection the gateway holds. */
+  readonly eventMode: 'http' | 'websocket';
 };
 
 export type ConfigProblem = { readonly key: string; readonly message: string; readonly hint: string | undefined };

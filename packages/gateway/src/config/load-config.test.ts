@@ -111,7 +111,14 @@ describe('loadConfig from the environment', () => {
       encryptKey: feishu.FEISHU_ENCRYPT_KEY,
       verificationToken: feishu.FEISHU_VERIFICATION_TOKEN,
       domain: 'lark',
+      eventMode: 'http',
     });
+  });
+
+  it('reads FEISHU_EVENT_MODE, and refuses the long connection for a store app', () => {
+    expect(loadConfig({ env: { ...feishu, FEISHU_EVENT_MODE: 'websocket' }, cwd }).envConnection?.eventMode).toBe('websocket');
+    expect(problemKeys({ env: { ...feishu, FEISHU_EVENT_MODE: 'webhook' }, cwd })).toEqual(['FEISHU_EVENT_MODE']);
+    expect(problemKeys({ env: { ...feishu, FEISHU_EVENT_MODE: 'websocket', FEISHU_APP_TYPE: 'store' }, cwd })).toEqual(['FEISHU_EVENT_MODE']);
   });
 
   it('strips the trailing slash of a domain URL', () => {

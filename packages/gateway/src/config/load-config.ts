@@ -74,6 +74,7 @@ export function loadConfig(input: LoadConfigInput): Config {
             encryptKey: env.FEISHU_ENCRYPT_KEY,
             verificationToken: env.FEISHU_VERIFICATION_TOKEN,
             domain: env.FEISHU_DOMAIN.replace(/\/+$/, ''),
+            eventMode: env.FEISHU_EVENT_MODE,
           },
   };
   return deepFreeze(config);

@@ -136,6 +136,10 @@ export const errorCodes = {
     status: 503,
     description: 'The event could not be stored durably (the database is unreachable); Feishu will retry it.',
   },
+  'events.long_connection_down': {
+    status: 503,
+    description: 'The connection\'s long connection to Feishu (`FEISHU_EVENT_MODE=websocket`) is not up: connecting, reconnecting, or failing with the code shown (514 or 403: wrong App ID or App Secret, or not a self-built app). Reported by `/readyz` as advisory; the gateway keeps reconnecting.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

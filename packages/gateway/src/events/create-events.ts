@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Config, FeishuConnectionConfig } from '../config/index.ts';
 import type { Database } from '../db/index.ts';
 import type { TokenStore } from '../feishu/index.ts';
-import type { AppEnv } from '../http/index.ts';
+import type { AppEnv, ReadinessCheck } from '../http/index.ts';
 import type { JobDefinition, JobRunner } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Keyring } from '../secrets/index.ts';
@@ -15,6 +15,8 @@ import { createDispatchJob } from './create-dispatch-job.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
 import { createEventRegistry, type EventRegistry } from './event-registry.ts';
+import { createLongConnection } from './create-long-connection.ts';
+import { longConnectionReadinessCheck } from './long-connection-readiness-check.ts';
 
 export type Events = {
   /** Where capabilities register their handlers (`on(eventType, handler, options)`). */
@@ -25,9 +27,12 @@ export type Events = {
   /** The jobs to give the job runner. */
   readonly jobs: readonly JobDefinition<never>[];
   readonly routes: (app: Hono<AppEnv>) => void;
-  /** Starts the hourly purge of rows past their retention. */
+  /** Advisory readiness checks: one per connection in long-connection mode. */
+  readonly readinessChecks: readonly ReadinessCheck[];
+  /** Opens the long connections and starts the hourly purge; call after the job runner started. */
   start(): void;
-  stop(): void;
+  /** Closes the long connections (waiting for events being received); call before the job runner stops. */
+  stop(): Promise<void>;
 };
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
@@ -60,6 +65,10 @@ export function createEvents(deps: { config: Config; database: Database; keyring
   const eventRoutes = addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs, metrics });
   const cardRoutes = addCardRoutes({ connection: (name) => connections.get(name), actions: cardActions, client: deps.client, maxAgeMs: CARD_MAX_AGE_MS, registry: deps.registry });
 
+  const longConnections = [...connections.values()]
+    .filter((connection) => connection.eventMode === 'websocket')
+    .map((connection) => createLongConnection({ connection, inbox, registry, metrics, metricsRegistry: deps.registry, maxAgeMs: deps.config.events.maxAgeMs, logger }));
+
   let purgeTimer: NodeJS.Timeout | undefined;
   const purge = async () => {
     const removed = await inbox.purge(new Date(Date.now() - deps.config.events.retentionMs));
@@ -74,13 +83,16 @@ export function createEvents(deps: { config: Config; database: Database; keyring
       eventRoutes(app);
       cardRoutes(app);
     },
+    readinessChecks: longConnections.map(longConnectionReadinessCheck),
     start() {
+      for (const longConnection of longConnections) longConnection.start();
       // Every instance purges; deleting the same old rows twice is harmless.
       purgeTimer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'inbox purge failed')), PURGE_INTERVAL_MS);
       purgeTimer.unref();
     },
-    stop() {
+    async stop() {
       clearInterval(purgeTimer);
+      await Promise.all(longConnections.map((longConnection) => longConnection.stop()));
     },
   };
 }

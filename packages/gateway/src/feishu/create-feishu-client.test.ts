@@ -56,7 +56,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
     await runMigrations(opened.database);
     const keyring = createKeyring([randomBytes(32).toString('base64')]);
     const app = emulator.defaultApp();
-    const connection: FeishuConnectionConfig = { name: 'default', appId: app.appId, appSecret: options.secret ?? app.appSecret, appType: 'self_built', encryptKey: undefined, verificationToken: undefined, domain: emulator.url };
+    const connection: FeishuConnectionConfig = { name: 'default', appId: app.appId, appSecret: options.secret ?? app.appSecret, appType: 'self_built', encryptKey: undefined, verificationToken: undefined, domain: emulator.url, eventMode: 'http' };
     const made = instance(emulator, opened.database, keyring, connection, options.policy);
     cleanups.push(made.close);
     const [user] = [...(emulator.state.tenants.get(emulator.state.defaultTenantKey)?.users.values() ?? [])];
@@ -226,7 +226,7 @@ describe.each(backends)('the Feishu client against the emulator, on $name', (bac
       type: 'store',
       tenant_keys: [emulator.state.defaultTenantKey],
     });
-    const connection: FeishuConnectionConfig = { name: 'store', appId: store.app_id, appSecret: store.app_secret, appType: 'store', encryptKey: undefined, verificationToken: undefined, domain: emulator.url };
+    const connection: FeishuConnectionConfig = { name: 'store', appId: store.app_id, appSecret: store.app_secret, appType: 'store', encryptKey: undefined, verificationToken: undefined, domain: emulator.url, eventMode: 'http' };
     // The ticket arrived (as an event) at another instance before this one started.
     const receiver = createTokenStore({ database, keyring, logger: createTestLogger().logger, connection: () => connection });
     await receiver.saveAppTicket('store', (await control<{ app_ticket: string }>(emulator, 'GET', `/_emulator/apps/${store.app_id}`)).app_ticket);

@@ -49,7 +49,7 @@ describe.each(backends)('token store on $name', (backend) => {
   });
 
   function connectionFor(name: string, appId: string, appSecret: string, appType: 'self_built' | 'store', domain = emulator.url): FeishuConnectionConfig {
-    return { name, appId, appSecret, appType, encryptKey: undefined, verificationToken: undefined, domain };
+    return { name, appId, appSecret, appType, encryptKey: undefined, verificationToken: undefined, domain, eventMode: 'http' };
   }
 
   /** One gateway instance's token store; several on one database act as several instances. */
