@@ -59,4 +59,44 @@ describe('a gateway in long-connection mode (FEISHU_EVENT_MODE=websocket)', () =
       await emulator.close();
     }
   }, 60_000);
+
+  it('answers a card click over the long connection; the toast and card travel back in the ack', async () => {
+    const emulator = await createEmulator({ seed: 122, users: 10, departments: 2 });
+    const app = emulator.defaultApp();
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_mode: 'websocket', callback_mode: 'websocket' });
+    const config = loadConfig({
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-ws-cards-')),
+        FEISHU_APP_ID: app.appId,
+        FEISHU_APP_SECRET: app.appSecret,
+        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
+        FEISHU_EVENT_MODE: 'websocket',
+        FEISHU_DOMAIN: emulator.url,
+      },
+      cwd: process.cwd(),
+    });
+    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger);
+    try {
+      const card = (title: string) => ({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: title }] } });
+      gateway.events.cardActions.on('ack', async () => ({ toast: { type: 'success', content: 'Acknowledged' }, card: card('Acknowledged by you') }));
+      await until(async () => ((await control<{ items: unknown[] }>(emulator, 'GET', `/_emulator/long-connections?app_id=${app.appId}`)).items.length === 1 ? true : undefined));
+      const tenant = emulator.state.tenants.get(emulator.state.defaultTenantKey);
+      const alice = [...(tenant?.users.values() ?? [])].find((user) => !user.deleted && !user.status.isResigned)?.userId ?? '';
+      const { chat_id: chatId } = await control<{ chat_id: string }>(emulator, 'POST', '/_emulator/chats', { name: 'Cards', user_ids: [alice], bot_app_ids: [app.appId] });
+      const sent = await gateway.feishu.client('default').im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card('Acknowledge?')) } });
+      const outcome = await control<{ status: string; toast: Record<string, unknown> | null; card_updated: boolean }>(emulator, 'POST', '/_emulator/cards/click', {
+        message_id: sent.data?.message_id,
+        user_id: alice,
+        action: { tag: 'button', value: { ack: true } },
+      });
+      expect(outcome).toMatchObject({ status: 'answered', toast: { type: 'success', content: 'Acknowledged' }, card_updated: true });
+      // Callbacks are answered, not stored.
+      expect(await gateway.database.kysely.selectFrom('event_inbox').select('id').execute()).toEqual([]);
+    } finally {
+      await gateway.stop();
+      await emulator.close();
+    }
+  }, 60_000);
 });

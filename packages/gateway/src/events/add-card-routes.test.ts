@@ -6,6 +6,7 @@ import { FeishuApiError } from '../feishu/feishu-api-error.ts';
 import { createHttpApp, createMetrics } from '../http/index.ts';
 import { addCardRoutes } from './add-card-routes.ts';
 import { createCardActions, type CardAnswer } from './card-actions.ts';
+import { createCardMetrics } from './create-card-metrics.ts';
 import type { PushConnection } from './push-request.ts';
 
 const TOKEN = 'route-verification-token';
@@ -37,7 +38,7 @@ function setUp(options: { failUpdates?: boolean } = {}) {
       return { code: 0, msg: 'ok' };
     },
   } as unknown as lark.Client;
-  const routes = addCardRoutes({ connection: (name) => (name === 'default' ? connection : undefined), actions, client: () => client, maxAgeMs: 3_600_000, registry: metrics.registry, budgetMs: 10 });
+  const routes = addCardRoutes({ connection: (name) => (name === 'default' ? connection : undefined), actions, client: () => client, maxAgeMs: 3_600_000, metrics: createCardMetrics(metrics.registry), budgetMs: 10 });
   const app = createHttpApp({ logger: log.logger, metrics, bodyLimitBytes: 65_536, readinessChecks: [], routes: [routes] });
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));

@@ -9,8 +9,10 @@ import type { JobDefinition, JobRunner } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Keyring } from '../secrets/index.ts';
 import { addCardRoutes } from './add-card-routes.ts';
+import { answerCardCallback } from './answer-card-callback.ts';
 import { addEventRoutes } from './add-event-routes.ts';
 import { createCardActions, type CardActions } from './card-actions.ts';
+import { createCardMetrics } from './create-card-metrics.ts';
 import { createDispatchJob } from './create-dispatch-job.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
@@ -62,12 +64,28 @@ export function createEvents(deps: { config: Config; database: Database; keyring
   });
 
   const cardActions = createCardActions();
+  const cardMetrics = createCardMetrics(deps.registry);
   const eventRoutes = addEventRoutes({ connection: (name) => connections.get(name), inbox, registry, maxAgeMs: deps.config.events.maxAgeMs, metrics });
-  const cardRoutes = addCardRoutes({ connection: (name) => connections.get(name), actions: cardActions, client: deps.client, maxAgeMs: CARD_MAX_AGE_MS, registry: deps.registry });
+  const cardRoutes = addCardRoutes({ connection: (name) => connections.get(name), actions: cardActions, client: deps.client, maxAgeMs: CARD_MAX_AGE_MS, metrics: cardMetrics });
 
   const longConnections = [...connections.values()]
     .filter((connection) => connection.eventMode === 'websocket')
-    .map((connection) => createLongConnection({ connection, inbox, registry, metrics, metricsRegistry: deps.registry, maxAgeMs: deps.config.events.maxAgeMs, logger }));
+    .map((connection) =>
+      createLongConnection({
+        connection,
+        inbox,
+        registry,
+        metrics,
+        metricsRegistry: deps.registry,
+        maxAgeMs: deps.config.events.maxAgeMs,
+        logger,
+        cards: async (callback) => {
+          const { outcome, body } = await answerCardCallback(callback, { connection: connection.name, actions: cardActions, client: deps.client, metrics: cardMetrics, logger });
+          cardMetrics.callbacks.inc({ connection: connection.name, outcome });
+          return body;
+        },
+      }),
+    );
 
   let purgeTimer: NodeJS.Timeout | undefined;
   const purge = async () => {

@@ -8,6 +8,7 @@ import type { EventRegistry } from './event-registry.ts';
 import { isJsonObject, type JsonObject } from './json-object.ts';
 import { parseJsonObject } from './parse-json-object.ts';
 import type { PushConnection } from './push-request.ts';
+import { readCardActionTrigger, type CardCallback } from './open-card-callback.ts';
 import { readEnvelope, type EventEnvelope } from './read-envelope.ts';
 
 /** An answer slower than this is logged: Feishu gives up at 3 s and retries (§5, §3.5). */
@@ -20,6 +21,12 @@ export type LongConnectionReceiverDeps = {
   readonly metrics: EventMetrics;
   readonly maxAgeMs: number;
   readonly logger: Logger;
+  /**
+   * Answers a `card.action.trigger` that arrived on this channel (callback mode "persistent
+   * connection"): the body goes back in the ack's `data`. Without it, such callbacks are stored
+   * like any event and answered with nothing.
+   */
+  readonly cards?: (callback: CardCallback) => Promise<object>;
   readonly now?: () => number;
 };
 
@@ -30,7 +37,7 @@ export type LongConnectionReceiverDeps = {
  * base64-encoded in the ack's `data` (platform doc §5.2).
  */
 export type LongConnectionReceiver = {
-  invoke(data: unknown): Promise<undefined>;
+  invoke(data: unknown): Promise<object | undefined>;
   /** Resolves once every event being received has been answered. */
   drain(): Promise<void>;
 };
@@ -53,7 +60,7 @@ export function createLongConnectionReceiver(deps: LongConnectionReceiverDeps): 
   const name = deps.connection.name;
   const inFlight = new Set<Promise<unknown>>();
 
-  const receive = async (data: unknown): Promise<undefined> => {
+  const receive = async (data: unknown): Promise<object | undefined> => {
     const started = performance.now();
     const answered = (type: string, outcome: string) => {
       deps.metrics.received.inc({ connection: name, type, outcome });
@@ -73,6 +80,22 @@ export function createLongConnectionReceiver(deps: LongConnectionReceiverDeps): 
       deps.logger.warn({ ...fields, createdAt: new Date(envelope.createdAt).toISOString() }, 'stale event dropped (older than EVENTS_MAX_AGE_HOURS)');
       answered(envelope.eventType, 'stale');
       return undefined;
+    }
+    if (envelope.eventType === 'card.action.trigger' && deps.cards !== undefined) {
+      const callback = readCardActionTrigger({
+        kind: 'event',
+        schema: envelope.schema,
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+        createdAt: envelope.createdAt,
+        tenantKey: envelope.tenantKey,
+        appId: envelope.appId,
+        payload: envelope.document,
+        stale: false,
+      });
+      answered(envelope.eventType, 'card');
+      // Callbacks are synchronous and never redelivered: not stored, answered in the ack.
+      return await deps.cards(callback);
     }
     const arriving = {
       connection: name,

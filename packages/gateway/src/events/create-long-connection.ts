@@ -7,6 +7,7 @@ import type { Logger } from '../log/index.ts';
 import type { EventInbox } from './create-event-inbox.ts';
 import type { EventMetrics } from './create-event-metrics.ts';
 import { createDiscoveryTransport, type DiscoveryAnswer } from './create-discovery-transport.ts';
+import type { CardCallback } from './open-card-callback.ts';
 import { createLongConnectionReceiver } from './create-long-connection-receiver.ts';
 import type { EventRegistry } from './event-registry.ts';
 import { longConnectionUpGauge } from './long-connection-up-gauge.ts';
@@ -41,6 +42,8 @@ export type LongConnectionDeps = {
   /** Older events are acked and dropped, as over HTTP. */
   readonly maxAgeMs: number;
   readonly logger: Logger;
+  /** Answers card callbacks that arrive on the channel (see `LongConnectionReceiverDeps.cards`). */
+  readonly cards?: (callback: CardCallback) => Promise<object>;
   /**
    * Seconds without any frame after a ping before the socket is deemed half-open and replaced
    * (the SDK's `wsConfig.pingTimeout`). Must stay below the ping interval Feishu hands out
@@ -97,7 +100,16 @@ export function createLongConnection(deps: LongConnectionDeps): LongConnection {
   const restart = { ...DEFAULT_RESTART, ...deps.restart };
   const logger = deps.logger.child({ component: 'long-connection', connection: connection.name });
   const gauge = longConnectionUpGauge(deps.metricsRegistry);
-  const receiver = createLongConnectionReceiver({ connection, inbox: deps.inbox, registry: deps.registry, metrics: deps.metrics, maxAgeMs: deps.maxAgeMs, logger, now });
+  const receiver = createLongConnectionReceiver({
+    connection,
+    inbox: deps.inbox,
+    registry: deps.registry,
+    metrics: deps.metrics,
+    maxAgeMs: deps.maxAgeMs,
+    logger,
+    now,
+    ...(deps.cards === undefined ? {} : { cards: deps.cards }),
+  });
   const sdkLogger = sdkLoggerFor(logger);
 
   let state: LongConnectionState = 'stopped';

@@ -87,8 +87,11 @@ export function openCardCallback(request: PushRequest, connection: PushConnectio
   };
 }
 
-/** The card fields of a verified v2 push, which must be a `card.action.trigger` (§4.1). */
-function readCardActionTrigger(push: PushEvent): CardCallback {
+/**
+ * The card fields of a verified v2 push, which must be a `card.action.trigger` (§4.1); also used
+ * for callbacks that arrive over the long connection, which the channel itself authenticates.
+ */
+export function readCardActionTrigger(push: PushEvent): CardCallback {
   if (push.schema !== '2.0' || push.eventType !== 'card.action.trigger') {
     throw malformed('v2', 'the push is not a card.action.trigger callback');
   }
