@@ -34,7 +34,7 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
   return {
     async accept(event, orderingKey) {
       try {
-        return await kysely.transaction().execute(async (transaction) => {
+        const accepted = await kysely.transaction().execute(async (transaction) => {
           const inserted = await transaction
             .insertInto('event_inbox')
             .values({
@@ -55,9 +55,14 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
             .executeTakeFirst();
           if (inserted === undefined) return { outcome: 'duplicate' as const, id: undefined };
           const id = String(inserted.id);
-          await deps.jobs().enqueue(deps.dispatchJob, { inboxId: id }, { transaction, ...(orderingKey === undefined ? {} : { singletonKey: orderingKey }) });
+          // The queue runs one job per key at a time: events without an ordering key get their
+          // own, or they would all share the empty key and run one by one.
+          await deps.jobs().enqueue(deps.dispatchJob, { inboxId: id }, { transaction, singletonKey: orderingKey ?? `event:${id}` });
           return { outcome: 'stored' as const, id };
         });
+        // Enqueued inside the transaction, the job was invisible until the commit: wake the workers now.
+        if (accepted.outcome === 'stored') deps.jobs().wake(deps.dispatchJob);
+        return accepted;
       } catch (error) {
         throw new GatewayError('events.inbox_unavailable', 'the event could not be stored; Feishu will retry it', { cause: error });
       }

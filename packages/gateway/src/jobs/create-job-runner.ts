@@ -21,6 +21,8 @@ export type JobRunner = {
   isRunning(): boolean;
   /** @returns the job id, or null when a singleton key suppressed it. */
   enqueue<Data extends object>(job: JobDefinition<Data>, data: Data, options?: EnqueueOptions): Promise<string | null>;
+  /** Wakes this instance's workers of `job` now, e.g. after committing a transaction that enqueued some. */
+  wake(job: JobDefinition<never>): void;
 };
 
 export type CreateJobRunnerOptions = {
@@ -29,6 +31,11 @@ export type CreateJobRunnerOptions = {
   readonly jobs: readonly JobDefinition<never>[];
   /** How often an idle worker looks for work. Default 1 s (pg-boss's minimum is 0.5 s). */
   readonly pollingIntervalSeconds?: number;
+  /**
+   * False for a runner that only enqueues (a command-line tool): no workers, and queues are left
+   * as the gateway that works them set them up. Default true.
+   */
+  readonly work?: boolean;
 };
 
 /**
@@ -83,6 +90,9 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
             const context = { id: metadata.id, attempt: metadata.retryCount + 1, signal: stopping.signal, logger: jobLogger };
             try {
               await job.handler(metadata.data, context);
+              // pg-boss waits a polling interval before the next fetch even after a job; with a
+              // backlog that caps a worker at one job per interval. There may be more: look now.
+              for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
             } catch (error) {
               const final = metadata.retryCount >= metadata.retryLimit;
               jobLogger.warn({ err: error, attempt: context.attempt, final }, final ? 'job failed; moved to dead letters' : 'job failed; will retry');
@@ -100,7 +110,7 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
       if (running) return;
       stopping = new AbortController();
       await boss.start();
-      for (const job of definitions.values()) await work(job);
+      if (options.work !== false) for (const job of definitions.values()) await work(job);
       running = true;
     },
 
@@ -114,6 +124,10 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
     },
 
     isRunning: () => running,
+
+    wake(job) {
+      for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
+    },
 
     async enqueue(job, data, enqueueOptions = {}) {
       if (definitions.get(job.name) !== job) {
