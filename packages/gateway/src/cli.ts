@@ -1,23 +1,36 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createApiKeys, parseApiKeysCommand, runApiKeysCommand, type ApiKeysCommand } from './api-keys/index.ts';
 import { formatConfigProblems, loadConfig, secretValuesOf, type Config, type ConfigProblem } from './config/index.ts';
-import { isGatewayError } from './errors/index.ts';
-import { createLogger } from './log/index.ts';
+import { openDatabase, runMigrations, type Database } from './db/index.ts';
+import { GatewayError, isGatewayError } from './errors/index.ts';
+import { parseReplayCommand, runReplayCommand } from './events/replay-events-command.ts';
+import type { ReplayCriteria } from './events/replay-events.ts';
+import { createLogger, type Logger } from './log/index.ts';
 import { migrateDatabase, startGateway } from './main.ts';
 
 const usage = `Usage: feishu-gateway <command> [options]
 
 Commands:
-  start     Migrate the database, then run the gateway until SIGTERM or SIGINT
-  migrate   Apply pending database migrations and exit
+  start               Migrate the database, then run the gateway until SIGTERM or SIGINT
+  migrate             Apply pending database migrations and exit
+  api-keys create     Create an API key for /api/v1 and print it (only this once):
+                        --name NAME --scope SCOPE [--scope SCOPE …]
+                        scopes: events:read, events:replay, directory:read
+  api-keys list       List API keys (ids, names, scopes, last use; never the keys)
+  api-keys revoke ID  Revoke an API key at once
+  events replay       Dispatch stored events to their handlers again, either
+                        --id ID [--id ID …]  or  any of --type TYPE --connection NAME
+                        --since ISO-TIME --until ISO-TIME --status handled|failed|dead
 
 Options:
   --config FILE   Read settings from a JSON or YAML file (environment variables win)
   -h, --help      Show this help and exit
   -v, --version   Print the version and exit
 
-Settings: docs/configuration.md. Exit status: 0 done, 1 failed, 2 bad usage or configuration.
+Settings: docs/configuration.md. API: docs/api.md.
+Exit status: 0 done, 1 failed, 2 bad usage or configuration.
 `;
 
 // SIGTERM must end the process within 10 s (orchestrators kill after that); stop takes at most
@@ -25,6 +38,16 @@ Settings: docs/configuration.md. Exit status: 0 done, 1 failed, 2 bad usage or c
 const forcedExitAfterMs = 9_500;
 
 type Io = { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
+
+type Command = { name: 'start' } | { name: 'migrate' } | { name: 'api-keys'; request: ApiKeysCommand } | { name: 'events'; criteria: ReplayCriteria };
+
+// The flags each command takes beyond the global ones.
+const commandFlags: Readonly<Record<string, readonly string[]>> = {
+  start: [],
+  migrate: [],
+  'api-keys': ['name', 'scope'],
+  events: ['id', 'type', 'connection', 'since', 'until', 'status'],
+};
 
 /**
  * Runs the command line and resolves with the exit status. For `start` it resolves only once
@@ -37,7 +60,19 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        name: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        id: { type: 'string', multiple: true },
+        type: { type: 'string' },
+        connection: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        status: { type: 'string' },
+      },
     });
   } catch (error) {
     io.stderr(`feishu-gateway: ${(error as Error).message}\n\n${usage}`);
@@ -52,10 +87,12 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const [command, ...extra] = positionals;
-  if (command === undefined || !['start', 'migrate'].includes(command) || extra.length > 0) {
-    const problem = command === undefined ? 'a command is required' : extra.length > 0 ? `unexpected argument "${extra[0] ?? ''}"` : `unknown command "${command}"`;
-    io.stderr(`feishu-gateway: ${problem}\n\n${usage}`);
+  let command: Command;
+  try {
+    command = parseCommand(positionals, values);
+  } catch (error) {
+    if (!isGatewayError(error, 'cli.usage')) throw error;
+    io.stderr(`feishu-gateway: ${error.message}\n\n${usage}`);
     return 2;
   }
 
@@ -70,9 +107,20 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
 
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretValuesOf(config) });
   try {
-    if (command === 'migrate') {
+    if (command.name === 'migrate') {
       const applied = await migrateDatabase(config, logger);
       io.stdout(applied.length === 0 ? 'Database is up to date.\n' : `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
+      return 0;
+    }
+    if (command.name === 'api-keys') {
+      const { request } = command;
+      await withDatabase(config, logger, io, async (database) => await runApiKeysCommand(createApiKeys(database), request, io));
+      return 0;
+    }
+    if (command.name === 'events') {
+      const { criteria } = command;
+      const replayed = await withDatabase(config, logger, io, async (database) => await runReplayCommand(database, logger, criteria));
+      io.stdout(replayed === 0 ? 'No events to replay matched (pending events are skipped).\n' : `Replayed ${replayed} event(s); the gateway dispatches them.\n`);
       return 0;
     }
     // Handlers go in before start-up begins: a SIGTERM that arrives while the gateway is still
@@ -108,6 +156,37 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       io.stderr(`feishu-gateway: unexpected failure: ${(error as Error).message}\n`);
     }
     return 1;
+  }
+}
+
+function parseCommand(positionals: readonly string[], values: Record<string, unknown>): Command {
+  const [name, ...args] = positionals;
+  const usage = (message: string) => new GatewayError('cli.usage', message);
+  if (name === undefined) throw usage('a command is required');
+  const allowed = commandFlags[name];
+  if (allowed === undefined) throw usage(`unknown command "${name}"`);
+  const foreign = Object.keys(commandFlags)
+    .flatMap((command) => commandFlags[command] ?? [])
+    .find((flag) => values[flag] !== undefined && !allowed.includes(flag));
+  if (foreign !== undefined) throw usage(`--${foreign} is not an option of ${name}`);
+  if (name === 'api-keys') return { name, request: parseApiKeysCommand(args, { name: values['name'] as string | undefined, scope: values['scope'] as string[] | undefined }) };
+  if (name === 'events') return { name, criteria: parseReplayCommand(args, values) };
+  if (args.length > 0) throw usage(`unexpected argument "${args[0] ?? ''}"`);
+  return name === 'start' ? { name } : { name: 'migrate' };
+}
+
+/**
+ * Opens the database for a one-off command, applying pending migrations first as `start` does,
+ * and closes it afterwards. Notes go to stderr, so stdout carries only the command's result.
+ */
+async function withDatabase<T>(config: Config, logger: Logger, io: Io, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config, logger);
+  try {
+    const applied = await runMigrations(database);
+    if (applied.length > 0) io.stderr(`Applied ${applied.length} migration(s) first: ${applied.join(', ')}\n`);
+    return await work(database);
+  } finally {
+    await database.close();
   }
 }
 

@@ -1,8 +1,11 @@
+import { addApiRoutes, createApiKeys, type ApiKeys } from './api-keys/index.ts';
 import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
 import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
 import { createEvents, type Events } from './events/index.ts';
+import { addEventsApiRoutes } from './events/add-events-api-routes.ts';
+import { createEventReplay, dispatchJobOf, inboxOrderingKeys } from './events/replay-events.ts';
 import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
@@ -18,6 +21,8 @@ export type Gateway = {
   readonly feishu: Feishu;
   /** Inbound events: register handlers with `events.registry.on(…)`. */
   readonly events: Events;
+  /** API keys for `/api/v1` (also managed with `feishu-gateway api-keys`). */
+  readonly apiKeys: ApiKeys;
   /** Stops taking requests, lets running work finish or releases it, closes the database. */
   stop(): Promise<void>;
 };
@@ -47,12 +52,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     const inbound = events;
     inbound.start();
     reportConnections(feishu, logger);
+    const apiKeys = createApiKeys(database);
+    const replay = createEventReplay({ database, jobs: () => runner, dispatchJob: dispatchJobOf(inbound.jobs), orderingKeyOf: inboxOrderingKeys(inbound.inbox, inbound.registry) });
     const app = createHttpApp({
       logger,
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks, ...inbound.readinessChecks],
-      routes: [inbound.routes],
+      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay })] })],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
@@ -73,6 +80,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       jobs: runningJobs,
       feishu: runningFeishu,
       events: inbound,
+      apiKeys,
       async stop() {
         logger.info('stopping');
         await server.close(3_000);

@@ -10,6 +10,7 @@ export type Tables = {
   feishu_app_tickets: FeishuAppTicketsTable;
   rate_limits: RateLimitsTable;
   event_inbox: EventInboxTable;
+  api_keys: ApiKeysTable;
 };
 
 export type GatewayInstallationTable = {
@@ -68,4 +69,15 @@ export type EventInboxTable = {
   attempts: Generated<number>;
   last_error: string | null;
   handled_at: Date | null;
+};
+
+/** An API key for `/api/v1`, stored as the SHA-256 of the key (migration 0005). */
+export type ApiKeysTable = {
+  id: Generated<string>;
+  name: string;
+  scopes: string[];
+  key_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
 };

@@ -32,6 +32,10 @@ export const errorCodes = {
     status: 400,
     description: 'The request body is JSON but does not have the expected shape; `message` names the first problem.',
   },
+  'http.invalid_query': {
+    status: 400,
+    description: 'A query parameter is unknown, malformed or out of range (for example `limit` above 200, a `since` that is not an ISO 8601 time with offset, or a `cursor` the gateway did not issue); `message` names it.',
+  },
   'http.listen_failed': {
     status: 500,
     description: 'The HTTP server could not bind `HOST`:`PORT` (for example, the port is in use).',
@@ -139,6 +143,30 @@ export const errorCodes = {
   'events.long_connection_down': {
     status: 503,
     description: 'The connection\'s long connection to Feishu (`FEISHU_EVENT_MODE=websocket`) is not up: connecting, reconnecting, or failing with the code shown (514 or 403: wrong App ID or App Secret, or not a self-built app). Reported by `/readyz` as advisory; the gateway keeps reconnecting.',
+  },
+  'events.not_found': {
+    status: 404,
+    description: 'No event in the inbox has this id (it may have been purged after `EVENTS_RETENTION_DAYS`).',
+  },
+  'events.replay_too_large': {
+    status: 400,
+    description: 'A replay matched more than 10,000 events; narrow it by type, connection, status or time range and replay in parts.',
+  },
+  'api.unauthorized': {
+    status: 401,
+    description: 'An `/api/v1` request without `Authorization: Bearer <key>`, or with a key that is unknown or revoked.',
+  },
+  'api.forbidden': {
+    status: 403,
+    description: 'The API key is valid but lacks the scope the endpoint needs; `message` names the scope.',
+  },
+  'api_keys.invalid': {
+    status: 400,
+    description: 'An API key needs a name (1–100 characters) and at least one known scope: `events:read`, `events:replay`, `directory:read`.',
+  },
+  'api_keys.not_found': {
+    status: 404,
+    description: 'No API key has this id.',
   },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -33,7 +33,9 @@ export type CreateJobRunnerOptions = {
   readonly pollingIntervalSeconds?: number;
   /**
    * False for a runner that only enqueues (a command-line tool): no workers, and queues are left
-   * as the gateway that works them set them up. Default true.
+   * as the gateway that works them set them up. Their queues must exist when it starts (pg-boss
+   * reads them then; on PGlite a queue it has not seen cannot be looked up inside a transaction).
+   * Default true.
    */
   readonly work?: boolean;
 };

@@ -3,6 +3,7 @@ import * as installation from './0001-installation.ts';
 import * as feishuTokens from './0002-feishu-tokens.ts';
 import * as rateLimits from './0003-rate-limits.ts';
 import * as eventInbox from './0004-event-inbox.ts';
+import * as apiKeys from './0005-api-keys.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released,
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-feishu-tokens': feishuTokens,
   '0003-rate-limits': rateLimits,
   '0004-event-inbox': eventInbox,
+  '0005-api-keys': apiKeys,
 };
