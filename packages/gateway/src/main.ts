@@ -31,7 +31,15 @@ export type Gateway = {
  * The composition root: opens the database, migrates it, checks the secret key, starts the job
  * runner and then the HTTP server. Every capability is wired here and nowhere else.
  */
-export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+export type StartOptions = {
+  /**
+   * Registers event and card handlers (custom logic, tests) before the job runner starts, so
+   * that no stored event is dispatched before its handlers exist.
+   */
+  readonly register?: (events: Events) => void;
+};
+
+export async function startGateway(config: Config, logger: Logger, options: StartOptions = {}): Promise<Gateway> {
   const database = await openDatabase(config, logger);
   let jobs: JobRunner | undefined;
   let feishu: Feishu | undefined;
@@ -46,6 +54,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     feishu = createFeishu({ config, database, keyring, logger, registry: metrics.registry });
     const outbound = feishu;
     events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
+    options.register?.(events);
     jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
     const runner = jobs;
     await jobs.start();

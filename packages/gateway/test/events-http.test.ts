@@ -59,10 +59,12 @@ describe('inbound events over HTTP, pushed by the emulator', () => {
       },
       cwd: process.cwd(),
     });
-    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger);
-    running.push({ gateway, emulator });
     const handled: InboundEvent[] = [];
-    gateway.events.registry.on(USER_CREATED, async (event) => void handled.push(event));
+    // Registered before the job runner starts, as custom logic is.
+    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger, {
+      register: (events) => events.registry.on(USER_CREATED, async (event) => void handled.push(event)),
+    });
+    running.push({ gateway, emulator });
     const eventsUrl = `${gateway.url}/feishu/default/events`;
     const subscribed = await control<{ url_verification?: { ok: boolean } }>(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: eventsUrl, subscribed_events: [USER_CREATED] });
     const rows = async () => await gateway.database.kysely.selectFrom('event_inbox').selectAll().execute();
