@@ -5,8 +5,7 @@ import { createApiKeys, parseApiKeysCommand, runApiKeysCommand, type ApiKeysComm
 import { formatConfigProblems, loadConfig, secretValuesOf, type Config, type ConfigProblem } from './config/index.ts';
 import { openDatabase, runMigrations, type Database } from './db/index.ts';
 import { GatewayError, isGatewayError } from './errors/index.ts';
-import { parseReplayCommand, runReplayCommand } from './events/replay-events-command.ts';
-import type { ReplayCriteria } from './events/replay-events.ts';
+import { parseReplayCommand, runReplayCommand, type ReplayCriteria } from './events/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { migrateDatabase, startGateway } from './main.ts';
 

@@ -3,9 +3,7 @@ import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
 import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
-import { createEvents, type Events } from './events/index.ts';
-import { addEventsApiRoutes } from './events/add-events-api-routes.ts';
-import { createEventReplay, dispatchJobOf, inboxOrderingKeys } from './events/replay-events.ts';
+import { addEventsApiRoutes, createEventReplay, createEvents, inboxOrderingKeys, type Events } from './events/index.ts';
 import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
@@ -62,7 +60,7 @@ export async function startGateway(config: Config, logger: Logger, options: Star
     inbound.start();
     reportConnections(feishu, logger);
     const apiKeys = createApiKeys(database);
-    const replay = createEventReplay({ database, jobs: () => runner, dispatchJob: dispatchJobOf(inbound.jobs), orderingKeyOf: inboxOrderingKeys(inbound.inbox, inbound.registry) });
+    const replay = createEventReplay({ database, jobs: () => runner, dispatchJob: inbound.dispatchJob, orderingKeyOf: inboxOrderingKeys(inbound.inbox, inbound.registry) });
     const app = createHttpApp({
       logger,
       metrics,

@@ -15,7 +15,7 @@ import { createCardActions, type CardActions } from './card-actions.ts';
 import { createCardMetrics } from './create-card-metrics.ts';
 import { createDispatchJob } from './create-dispatch-job.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
-import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
+import { createEventInbox, type DispatchData, type EventInbox } from './create-event-inbox.ts';
 import { createEventRegistry, type EventRegistry } from './event-registry.ts';
 import { createLongConnection } from './create-long-connection.ts';
 import { longConnectionReadinessCheck } from './long-connection-readiness-check.ts';
@@ -28,6 +28,8 @@ export type Events = {
   readonly inbox: EventInbox;
   /** The jobs to give the job runner. */
   readonly jobs: readonly JobDefinition<never>[];
+  /** The job that hands a stored event to its handlers (for replays). */
+  readonly dispatchJob: JobDefinition<DispatchData>;
   readonly routes: (app: Hono<AppEnv>) => void;
   /** Advisory readiness checks: one per connection in long-connection mode. */
   readonly readinessChecks: readonly ReadinessCheck[];
@@ -97,6 +99,7 @@ export function createEvents(deps: { config: Config; database: Database; keyring
     cardActions,
     inbox,
     jobs: [dispatchJob],
+    dispatchJob,
     routes: (app) => {
       eventRoutes(app);
       cardRoutes(app);

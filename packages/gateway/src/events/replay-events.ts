@@ -3,7 +3,6 @@ import type { Database } from '../db/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { JobDefinition, JobRunner } from '../jobs/index.ts';
 import type { DispatchData, EventInbox } from './create-event-inbox.ts';
-import { DISPATCH_JOB_NAME } from './create-dispatch-job.ts';
 import type { EventRegistry } from './event-registry.ts';
 
 /** The most events one replay may touch; a larger selection is refused, to be replayed in parts. */
@@ -131,11 +130,4 @@ export function inboxOrderingKeys(inbox: EventInbox, registry: EventRegistry): (
     const event = await inbox.load(inboxId);
     return event === undefined ? undefined : registry.orderingKeyOf(event);
   };
-}
-
-/** The dispatch job among the jobs `createEvents` hands the job runner. */
-export function dispatchJobOf(jobs: readonly JobDefinition<never>[]): JobDefinition<DispatchData> {
-  const job = jobs.find((candidate) => candidate.name === DISPATCH_JOB_NAME);
-  if (job === undefined) throw new Error(`no ${DISPATCH_JOB_NAME} job among the event jobs`);
-  return job as JobDefinition<DispatchData>;
 }
