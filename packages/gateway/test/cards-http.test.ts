@@ -9,6 +9,7 @@ import type { CardCallback } from '../src/events/open-card-callback.ts';
 import { startGateway, type Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
 import { createTestLogger } from './support/test-logger.ts';
+import { until } from './support/until.ts';
 
 const v1Card = (title: string) => ({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
 const v2Card = (title: string) => ({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: title }] } });
@@ -16,16 +17,6 @@ const v2Card = (title: string) => ({ schema: '2.0', body: { elements: [{ tag: 'm
 type ClickOutcome = { callback_id: string; status: string; error_code: number | null; toast: Record<string, unknown> | null; card_updated: boolean; token: string };
 type CallbackRecord = { callback_id: string; style: string; encrypted: boolean; response_status: number | null; response_body: string | null; status: string; card_updated: boolean };
 type InboxItem = { message_id: string; content: Record<string, unknown>; card_state?: Record<string, unknown> };
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const flip = (text: string, at: number) => text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
 

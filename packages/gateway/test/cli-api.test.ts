@@ -8,16 +8,7 @@ import { startGateway, type Gateway } from '../src/main.ts';
 import { spawnGateway } from './support/spawn-gateway.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { createTestLogger } from './support/test-logger.ts';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from './support/until.ts';
 
 /** Runs the command line to completion on the embedded database in `dataDir`. */
 async function run(args: string[], dataDir: string) {

@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import { startGateway, type Gateway } from '../src/main.ts';
 import { createTestLogger } from './support/test-logger.ts';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from './support/until.ts';
 
 type Item = Record<string, unknown> & { id: string; event_id: string; event_type: string; status: string; connection: string };
 type Page = { items: Item[]; next_cursor: string | null };

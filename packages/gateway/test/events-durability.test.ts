@@ -11,18 +11,9 @@ import { control } from './support/emulator-control.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { createTestLogger } from './support/test-logger.ts';
+import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 type Delivery = { attempt: number; status: string; http_status: number | null };
 

@@ -9,18 +9,9 @@ import type { InboundEvent } from '../src/events/index.ts';
 import { startGateway, type Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
 import { createTestLogger } from './support/test-logger.ts';
+import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Encrypts and signs `plaintext` the way Feishu does (platform doc §3.2–3.3), with the given raw JSON text around it. */
 function feishuRequest(encryptKey: string, plaintext: string, wrap: (encrypted: string) => string = (encrypted) => JSON.stringify({ encrypt: encrypted })) {

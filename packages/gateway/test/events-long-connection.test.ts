@@ -8,18 +8,9 @@ import type { InboundEvent } from '../src/events/index.ts';
 import { startGateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
 import { createTestLogger } from './support/test-logger.ts';
+import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('a gateway in long-connection mode (FEISHU_EVENT_MODE=websocket)', () => {
   it('connects at start-up, reports it in /readyz, and stores and handles pushed events once', async () => {

@@ -6,9 +6,7 @@ import type { EventInbox } from './create-event-inbox.ts';
 import type { EventMetrics } from './create-event-metrics.ts';
 import type { EventRegistry } from './event-registry.ts';
 import { openPush } from './open-push.ts';
-
-/** An answer slower than this is logged: Feishu gives up at 3 s and retries (§3.5). */
-const SLOW_ACK_MS = 1_000;
+import { storePush } from './store-push.ts';
 
 export type EventRouteDeps = {
   readonly connection: (name: string) => FeishuConnectionConfig | undefined;
@@ -53,34 +51,7 @@ export function addEventRoutes(deps: EventRouteDeps): (app: Hono<AppEnv>) => voi
         return c.json({ challenge: opened.challenge });
       }
 
-      const fields = { connection: name, eventType: opened.eventType, eventId: opened.eventId };
-      if (opened.stale) {
-        logger.warn({ ...fields, createdAt: new Date(opened.createdAt).toISOString() }, 'stale event dropped (older than EVENTS_MAX_AGE_HOURS)');
-        answered(opened.eventType, 'stale');
-        return c.json({ msg: 'success' });
-      }
-      const arriving = {
-        connection: name,
-        eventId: opened.eventId,
-        eventType: opened.eventType,
-        schema: opened.schema,
-        tenantKey: opened.tenantKey,
-        createdAt: new Date(opened.createdAt),
-        receivedAt: new Date(),
-        payload: opened.payload,
-        transport: 'http' as const,
-      };
-      let outcome: 'stored' | 'duplicate';
-      try {
-        ({ outcome } = await deps.inbox.accept(arriving, deps.registry.orderingKeyOf(arriving)));
-      } catch (error) {
-        answered(opened.eventType, isGatewayError(error) ? error.code : 'error');
-        throw error;
-      }
-      answered(opened.eventType, outcome);
-      const elapsed = performance.now() - started;
-      if (elapsed > SLOW_ACK_MS) logger.warn({ ...fields, ms: Math.round(elapsed) }, 'slow event acknowledgement');
-      logger.debug({ ...fields, outcome, ms: Math.round(elapsed) }, 'event received');
+      await storePush(opened, { connection: name, transport: 'http', inbox: deps.inbox, registry: deps.registry, logger, started, answered });
       return c.json({ msg: 'success' });
     });
   };

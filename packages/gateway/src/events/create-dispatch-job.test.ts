@@ -10,16 +10,7 @@ import { createDispatchJob } from './create-dispatch-job.ts';
 import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventRegistry, type EventHandler } from './event-registry.ts';
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from '../../test/support/until.ts';
 
 describe.each(backends)('event dispatch on $name', (backend) => {
   let opened: TestDatabase | undefined;

@@ -10,9 +10,9 @@ import { parseJsonObject } from './parse-json-object.ts';
 import type { PushConnection } from './push-request.ts';
 import { readCardActionTrigger, type CardCallback } from './open-card-callback.ts';
 import { readEnvelope, type EventEnvelope } from './read-envelope.ts';
+import { pushEventOf, storePush } from './store-push.ts';
 
 /** An answer slower than this is logged: Feishu gives up at 3 s and retries (§5, §3.5). */
-const SLOW_ACK_MS = 1_000;
 
 export type LongConnectionReceiverDeps = {
   readonly connection: PushConnection;
@@ -75,51 +75,13 @@ export function createLongConnectionReceiver(deps: LongConnectionReceiverDeps): 
       throw error;
     }
 
-    const fields = { connection: name, eventType: envelope.eventType, eventId: envelope.eventId };
-    if (now() - envelope.createdAt > deps.maxAgeMs) {
-      deps.logger.warn({ ...fields, createdAt: new Date(envelope.createdAt).toISOString() }, 'stale event dropped (older than EVENTS_MAX_AGE_HOURS)');
-      answered(envelope.eventType, 'stale');
-      return undefined;
-    }
-    if (envelope.eventType === 'card.action.trigger' && deps.cards !== undefined) {
-      const callback = readCardActionTrigger({
-        kind: 'event',
-        schema: envelope.schema,
-        eventId: envelope.eventId,
-        eventType: envelope.eventType,
-        createdAt: envelope.createdAt,
-        tenantKey: envelope.tenantKey,
-        appId: envelope.appId,
-        payload: envelope.document,
-        stale: false,
-      });
-      answered(envelope.eventType, 'card');
+    const push = pushEventOf(envelope, now(), deps.maxAgeMs);
+    if (push.eventType === 'card.action.trigger' && deps.cards !== undefined && !push.stale) {
+      answered(push.eventType, 'card');
       // Callbacks are synchronous and never redelivered: not stored, answered in the ack.
-      return await deps.cards(callback);
+      return await deps.cards(readCardActionTrigger(push));
     }
-    const arriving = {
-      connection: name,
-      eventId: envelope.eventId,
-      eventType: envelope.eventType,
-      schema: envelope.schema,
-      tenantKey: envelope.tenantKey,
-      createdAt: new Date(envelope.createdAt),
-      receivedAt: new Date(),
-      payload: envelope.document,
-      transport: 'websocket' as const,
-    };
-    let outcome: 'stored' | 'duplicate';
-    try {
-      ({ outcome } = await deps.inbox.accept(arriving, deps.registry.orderingKeyOf(arriving)));
-    } catch (error) {
-      answered(envelope.eventType, isGatewayError(error) ? error.code : 'error');
-      deps.logger.warn({ ...fields, code: isGatewayError(error) ? error.code : undefined }, 'long-connection event not stored; acked 500 so Feishu redelivers it');
-      throw error;
-    }
-    answered(envelope.eventType, outcome);
-    const elapsed = performance.now() - started;
-    if (elapsed > SLOW_ACK_MS) deps.logger.warn({ ...fields, ms: Math.round(elapsed) }, 'slow event acknowledgement');
-    deps.logger.debug({ ...fields, outcome, transport: 'websocket', ms: Math.round(elapsed) }, 'event received');
+    await storePush(push, { connection: name, transport: 'websocket', inbox: deps.inbox, registry: deps.registry, logger: deps.logger, started, answered });
     // Nothing to send back: a resolved value would travel in the ack's `data`.
     return undefined;
   };

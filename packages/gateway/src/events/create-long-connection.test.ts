@@ -16,22 +16,13 @@ import { createEventMetrics } from './create-event-metrics.ts';
 import { createLongConnection, type LongConnection, type LongConnectionDeps } from './create-long-connection.ts';
 import { createEventRegistry, type InboundEvent } from './event-registry.ts';
 import { longConnectionReadinessCheck } from './long-connection-readiness-check.ts';
+import { until } from '../../test/support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
 const DAY_MS = 24 * 3_600_000;
 
 type Delivery = { event_id: string; attempt: number; status: string; transport: string; connection_id: string | null; ack_code: number | null; duplicate: boolean };
 type ConnectionInfo = { connection_id: string; silenced: boolean };
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const nameOf = (event: InboundEvent) => ((event.payload['event'] as Record<string, unknown>)['object'] as { name: string }).name;
 

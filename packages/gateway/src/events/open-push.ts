@@ -7,6 +7,7 @@ import type { PushConnection, PushOptions, PushRequest } from './push-request.ts
 import { pushSecrets } from './push-secrets.ts';
 import { readEnvelope, type Envelope } from './read-envelope.ts';
 import { readSignatureHeaders } from './read-signature-headers.ts';
+import { pushEventOf } from './store-push.ts';
 import { verifySignature } from './verify-signature.ts';
 
 /** A URL verification handshake: answer `{"challenge": challenge}` with HTTP 200 at once. */
@@ -55,17 +56,7 @@ export function openPush(request: PushRequest, connection: PushConnection, optio
   const envelope = secrets.encryptKey === undefined ? readUnencrypted(request.rawBody) : readWithKey(request, secrets.encryptKey);
   checkVerificationToken(secrets.verificationToken, envelope.token);
   if (envelope.kind === 'challenge') return { kind: 'challenge', challenge: envelope.challenge };
-  return {
-    kind: 'event',
-    schema: envelope.schema,
-    eventId: envelope.eventId,
-    eventType: envelope.eventType,
-    createdAt: envelope.createdAt,
-    tenantKey: envelope.tenantKey,
-    appId: envelope.appId,
-    payload: envelope.document,
-    stale: options.now - envelope.createdAt > options.maxAgeMs,
-  };
+  return pushEventOf(envelope, options.now, options.maxAgeMs);
 }
 
 /** A connection with only a Verification Token: Feishu sends plain JSON and signs nothing. */

@@ -12,16 +12,7 @@ import { createEventInbox, type EventInbox } from './create-event-inbox.ts';
 import { createEventMetrics } from './create-event-metrics.ts';
 import { createEventRegistry } from './event-registry.ts';
 import { createEventReplay, inboxOrderingKeys, replayCriteriaSchema, REPLAY_LIMIT, type ReplayEvents } from './replay-events.ts';
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from '../../test/support/until.ts';
 
 describe.each(backends)('event replay on $name', (backend) => {
   let opened: TestDatabase | undefined;
