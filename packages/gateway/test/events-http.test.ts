@@ -93,6 +93,25 @@ describe('inbound events over HTTP, pushed by the emulator', () => {
     expect(await rows()).toHaveLength(1);
   });
 
+  it('stores copies of one event arriving together once, among distinct events committed in the same batches', async () => {
+    const { app, handled, eventsUrl, rows } = await start(106);
+    const push = (eventId: string) => {
+      const envelope = { schema: '2.0', header: { event_id: eventId, event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: { object: { name: eventId } } };
+      const { body, headers } = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope));
+      return fetch(eventsUrl, { method: 'POST', headers, body }).then((response) => response.status);
+    };
+    // Sent at once, so that copies and distinct events wait for the same commits.
+    const statuses = await Promise.all(Array.from({ length: 80 }, (_, index) => push(index % 2 === 0 ? 'ev-copied' : `ev-distinct-${index}`)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const all = await rows();
+    expect(all).toHaveLength(41);
+    expect(all.filter((row) => row.event_id === 'ev-copied')).toHaveLength(1);
+    await until(async () => ((await rows()).every((row) => row.status === 'handled') ? true : undefined));
+    expect(handled.filter((event) => event.eventId === 'ev-copied')).toHaveLength(1);
+    expect(new Set(handled.map((event) => event.eventId)).size).toBe(41);
+    expect(handled).toHaveLength(41);
+  });
+
   it('accepts a correctly signed body with whitespace, which the SDK would reject', async () => {
     const { app, handled, eventsUrl } = await start(103);
     const envelope = { schema: '2.0', header: { event_id: 'ev-spaces', event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: { object: { name: 'Spaced' } } };

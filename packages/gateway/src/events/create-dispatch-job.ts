@@ -26,7 +26,9 @@ export function createDispatchJob(deps: {
     policy: 'singleton',
     retryLimit,
     retryDelaySeconds: deps.retryDelaySeconds ?? 5,
-    concurrency: deps.concurrency ?? 8,
+    concurrency: deps.concurrency ?? 4,
+    // Handlers are short and mostly waiting: a batch per fetch shares the queue's queries.
+    batchSize: 16,
     handler: async ({ inboxId }, context) => {
       const inbox = deps.inbox();
       const event = await inbox.load(inboxId);

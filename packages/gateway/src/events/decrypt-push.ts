@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createDecipheriv, createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { GatewayError } from '../errors/index.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -23,10 +23,9 @@ export function decryptPush(encryptKey: string, encrypted: unknown): string {
   }
   const bytes = Buffer.from(encrypted, 'base64');
   if (bytes.length < 2 * BLOCK || bytes.length % BLOCK !== 0) throw failed('`encrypt` is not an IV followed by whole AES blocks');
-  const key = createHash('sha256').update(encryptKey, 'utf8').digest();
   let plaintext: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-cbc', key, bytes.subarray(0, BLOCK));
+    const decipher = createDecipheriv('aes-256-cbc', aesKeyOf(encryptKey), bytes.subarray(0, BLOCK));
     plaintext = Buffer.concat([decipher.update(bytes.subarray(BLOCK)), decipher.final()]);
   } catch (error) {
     throw failed('`encrypt` has invalid padding (wrong Encrypt Key?)', error);
@@ -36,6 +35,21 @@ export function decryptPush(encryptKey: string, encrypted: unknown): string {
   } catch (error) {
     throw failed('the decrypted push is not UTF-8 (wrong Encrypt Key?)', error);
   }
+}
+
+// Derived once per Encrypt Key (a gateway has a handful): hashing the key and building a KeyObject
+// cost more than decrypting a typical push.
+const aesKeys = new Map<string, KeyObject>();
+const MAX_KEYS = 64;
+
+function aesKeyOf(encryptKey: string): KeyObject {
+  let key = aesKeys.get(encryptKey);
+  if (key === undefined) {
+    if (aesKeys.size >= MAX_KEYS) aesKeys.clear();
+    key = createSecretKey(createHash('sha256').update(encryptKey, 'utf8').digest());
+    aesKeys.set(encryptKey, key);
+  }
+  return key;
 }
 
 function failed(reason: string, cause?: unknown): GatewayError {

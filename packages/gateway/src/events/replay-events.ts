@@ -113,13 +113,14 @@ export function createEventReplay(deps: {
           .where('status', '!=', 'pending')
           .returning('id')
           .execute();
-        for (const { id } of flipped) {
-          const singletonKey = keys.get(String(id));
-          await deps.jobs().enqueue(deps.dispatchJob, { inboxId: String(id) }, { transaction, ...(singletonKey === undefined ? {} : { singletonKey }) });
-        }
+        // As at intake: an event without an ordering key gets a key of its own, not the shared empty one.
+        const jobs = flipped.map(({ id }) => ({ data: { inboxId: String(id) }, singletonKey: keys.get(String(id)) ?? `event:${String(id)}` }));
+        await deps.jobs().enqueueMany(deps.dispatchJob, jobs, { transaction });
         return flipped.length;
       });
     }
+    // Enqueued inside transactions, the jobs were invisible until the commits: wake the workers now.
+    if (replayed > 0) deps.jobs().wake(deps.dispatchJob);
     return { replayed };
   };
 }

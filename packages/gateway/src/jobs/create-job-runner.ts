@@ -21,6 +21,11 @@ export type JobRunner = {
   isRunning(): boolean;
   /** @returns the job id, or null when a singleton key suppressed it. */
   enqueue<Data extends object>(job: JobDefinition<Data>, data: Data, options?: EnqueueOptions): Promise<string | null>;
+  /**
+   * Enqueues many jobs in one statement (inside `transaction` when given): the way to add a job
+   * per row of a batch. Singleton keys apply as in `enqueue`; no ids are returned.
+   */
+  enqueueMany<Data extends object>(job: JobDefinition<Data>, jobs: readonly { data: Data; singletonKey?: string }[], options?: { transaction?: DbTransaction }): Promise<void>;
   /** Wakes this instance's workers of `job` now, e.g. after committing a transaction that enqueued some. */
   wake(job: JobDefinition<never>): void;
 };
@@ -83,28 +88,43 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
     const ids: string[] = [];
     for (let slot = 0; slot < (job.concurrency ?? 1); slot += 1) {
       ids.push(
-        await boss.work<never>(
-          job.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
-          async ([metadata]) => {
-            if (metadata === undefined) return;
-            const jobLogger = logger.child({ job: job.name, jobId: metadata.id });
-            const context = { id: metadata.id, attempt: metadata.retryCount + 1, signal: stopping.signal, logger: jobLogger };
-            try {
-              await job.handler(metadata.data, context);
-              // pg-boss waits a polling interval before the next fetch even after a job; with a
-              // backlog that caps a worker at one job per interval. There may be more: look now.
-              for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
-            } catch (error) {
-              const final = metadata.retryCount >= metadata.retryLimit;
-              jobLogger.warn({ err: error, attempt: context.attempt, final }, final ? 'job failed; moved to dead letters' : 'job failed; will retry');
-              throw error;
-            }
-          },
-        ),
+        await boss.work<never>(job.name, { batchSize: job.batchSize ?? 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async (batch) => {
+          const outcomes = await Promise.all(batch.map(async (metadata) => await runOne(job, metadata)));
+          // Jobs that failed are failed one by one (each with its error, so each is retried or
+          // dead-lettered on its own); pg-boss then completes the batch, which only touches the
+          // jobs still running, the ones that succeeded.
+          for (const [index, outcome] of outcomes.entries()) {
+            const metadata = batch[index];
+            if (outcome !== undefined && metadata !== undefined) await boss.fail(job.name, metadata.id, { message: outcome.message });
+          }
+          // pg-boss waits a polling interval before the next fetch even after a batch; with a
+          // backlog that caps a worker at one batch per interval. There may be more: look now.
+          for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
+        }),
       );
     }
     workerIds.set(job.name, ids);
+  }
+
+  /** Runs one job's handler; resolves with its error when it failed. */
+  async function runOne(job: JobDefinition<never>, metadata: PgBoss.JobWithMetadata<never>): Promise<Error | undefined> {
+    const jobLogger = logger.child({ job: job.name, jobId: metadata.id });
+    const context = { id: metadata.id, attempt: metadata.retryCount + 1, signal: stopping.signal, logger: jobLogger };
+    try {
+      await job.handler(metadata.data, context);
+      return undefined;
+    } catch (error) {
+      const final = metadata.retryCount >= metadata.retryLimit;
+      jobLogger.warn({ err: error, attempt: context.attempt, final }, final ? 'job failed; moved to dead letters' : 'job failed; will retry');
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  function assertEnqueueable(job: JobDefinition<never>): void {
+    if (definitions.get(job.name) !== job) {
+      throw new GatewayError('jobs.unknown_job', `job "${job.name}" is not registered with the job runner`);
+    }
+    if (!running) throw new GatewayError('jobs.not_running', 'the job runner is not running');
   }
 
   return {
@@ -132,21 +152,34 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
     },
 
     async enqueue(job, data, enqueueOptions = {}) {
-      if (definitions.get(job.name) !== job) {
-        throw new GatewayError('jobs.unknown_job', `job "${job.name}" is not registered with the job runner`);
-      }
-      if (!running) throw new GatewayError('jobs.not_running', 'the job runner is not running');
+      assertEnqueueable(job);
       const { transaction } = enqueueOptions;
       const id = await boss.send(job.name, data, {
         ...(enqueueOptions.singletonKey === undefined ? {} : { singletonKey: enqueueOptions.singletonKey }),
         ...(enqueueOptions.startAfter === undefined ? {} : { startAfter: enqueueOptions.startAfter }),
-        ...(transaction === undefined ? {} : { db: { executeSql: async (text: string, values: unknown[]) => await executeIn(transaction, text, values) } }),
+        ...inTransaction(transaction),
       });
       // Outside a transaction the job is visible now: wake a local worker instead of waiting for its poll.
       if (transaction === undefined && id !== null) for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
       return id;
     },
+
+    async enqueueMany(job, jobs, { transaction } = {}) {
+      assertEnqueueable(job);
+      if (jobs.length === 0) return;
+      await boss.insert(
+        job.name,
+        jobs.map((entry) => ({ name: job.name, data: entry.data, ...(entry.singletonKey === undefined ? {} : { singletonKey: entry.singletonKey }) })),
+        inTransaction(transaction),
+      );
+      if (transaction === undefined) for (const workerId of workerIds.get(job.name) ?? []) boss.notifyWorker(workerId);
+    },
   };
+}
+
+/** pg-boss's per-call connection option that runs its SQL in the caller's transaction. */
+function inTransaction(transaction: DbTransaction | undefined): { db?: { executeSql: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> } } {
+  return transaction === undefined ? {} : { db: { executeSql: async (text, values) => await executeIn(transaction, text, values) } };
 }
 
 async function executeIn(transaction: DbTransaction, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {

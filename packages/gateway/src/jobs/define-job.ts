@@ -31,8 +31,15 @@ export type JobDefinition<Data> = {
    * or running per key. A suppressed enqueue returns null.
    */
   readonly policy?: 'standard' | 'short' | 'singleton' | 'stately' | 'exclusive';
-  /** Jobs of this kind that one instance runs at once. Default 1. */
+  /** Workers of this kind in one instance. Default 1. */
   readonly concurrency?: number;
+  /**
+   * Jobs each worker fetches at once (default 1). Each still runs through `handler` on its own
+   * and succeeds or fails on its own; the batch shares the fetch and the completion queries,
+   * which is most of the queue's cost for short jobs. Under a `singleton` policy one batch never
+   * holds two jobs with the same key.
+   */
+  readonly batchSize?: number;
 };
 
 /**

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { GatewayError } from '../errors/index.ts';
 
-export type SecretKey = { readonly id: string; readonly key: Buffer };
+/** `key` is a KeyObject, not bytes: Node checks a Buffer key's type the slow way on every cipher. */
+export type SecretKey = { readonly id: string; readonly key: KeyObject };
 
 /** The keys that seal and open stored secrets: the first seals, all of them open. */
 export type Keyring = { readonly current: SecretKey; readonly byId: ReadonlyMap<string, SecretKey> };
@@ -16,7 +17,7 @@ export function createKeyring(base64Keys: readonly string[]): Keyring {
     if (key.length !== 32) {
       throw new GatewayError('secrets.key_invalid', `secret key #${index + 1} is ${key.length} bytes; 32 bytes of base64 are required`);
     }
-    return { id: keyIdOf(key), key };
+    return { id: keyIdOf(key), key: createSecretKey(key) };
   });
   const [current] = keys;
   if (current === undefined) throw new GatewayError('secrets.key_invalid', 'no secret key is configured');
