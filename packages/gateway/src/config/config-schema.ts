@@ -140,6 +140,13 @@ export const configSchema = z
       .max(3650)
       .default(7)
       .meta({ description: 'How long inbound events (and so their ids, for de-duplication) are kept in the inbox.', hint: 'days, at least 7' }),
+    EVENTS_HANDLER_TIMEOUT_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int({ error: 'must be a whole number of seconds' })
+      .min(5)
+      .max(3_600)
+      .default(60)
+      .meta({ description: 'Lease of one event dispatch: handlers still running after this are treated as crashed and the event is run again (by any instance), also after a gateway was killed mid-dispatch. Heavy work belongs in a job of its own.', hint: 'seconds, 5 to 3600; for example 60' }),
     FEISHU_MONTHLY_CALL_QUOTA: z.coerce
       .number({ error: 'must be a whole number of calls' })
       .int()

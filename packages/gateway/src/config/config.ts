@@ -32,6 +32,8 @@ export type Config = {
     readonly maxAgeMs: number;
     /** How long inbox rows (and their ids) are kept. */
     readonly retentionMs: number;
+    /** How long one dispatch may run before it is taken for crashed and run again. */
+    readonly handlerTimeoutSeconds: number;
   };
   /** Absolute path. */
   readonly dataDir: string;

@@ -6,7 +6,8 @@ import type { EventRegistry } from './event-registry.ts';
 export const DISPATCH_JOB_NAME = 'events.dispatch';
 
 /**
- * The job that hands one stored event to its handlers. A failure is retried with backoff
+ * The job that hands one stored event to its handlers: the plain ones, then the transactional
+ * ones in the transaction that marks it handled (see `EventRegistry`). A failure is retried with backoff
  * (pg-boss) and the row records it; after `retryLimit` retries the job goes to the dead-letter
  * queue and the row is marked `dead`, ready for a replay. The queue's `singleton` policy runs
  * jobs with the same ordering key one at a time.
@@ -19,6 +20,8 @@ export function createDispatchJob(deps: {
   /** First retry delay (doubling, with jitter). Default 5 s. */
   retryDelaySeconds?: number;
   concurrency?: number;
+  /** The lease of a batch of dispatches: past it, pg-boss fails them and they run again. Default 60 s. */
+  handlerTimeoutSeconds?: number;
 }): JobDefinition<DispatchData> {
   const retryLimit = deps.retryLimit ?? 8;
   return defineJob<DispatchData>({
@@ -29,13 +32,24 @@ export function createDispatchJob(deps: {
     concurrency: deps.concurrency ?? 4,
     // Handlers are short and mostly waiting: a batch per fetch shares the queue's queries.
     batchSize: 16,
+    expireInSeconds: deps.handlerTimeoutSeconds ?? 60,
     handler: async ({ inboxId }, context) => {
       const inbox = deps.inbox();
       const event = await inbox.load(inboxId);
-      // Purged after its retention: nothing left to do.
-      if (event === undefined) return;
+      // Purged after its retention, or handled by a run that ended before the queue heard of it
+      // (a crash right after the commit): nothing left to do.
+      if (event === undefined || event.status === 'handled') return;
+      const handlers = deps.registry.handlersFor(event.eventType);
       try {
-        for (const handler of deps.registry.handlersFor(event.eventType)) await handler(event);
+        for (const handler of handlers.plain) await handler(event);
+        if (handlers.transactional.length === 0) {
+          await inbox.settle(inboxId, { status: 'handled' });
+        } else {
+          const ran = await inbox.handleInTransaction(inboxId, async (transaction) => {
+            for (const handler of handlers.transactional) await handler(event, transaction);
+          });
+          if (!ran) return;
+        }
       } catch (error) {
         const last = context.attempt > retryLimit;
         await inbox.settle(inboxId, { status: last ? 'dead' : 'failed', error: error instanceof Error ? error.message : String(error) });
@@ -43,7 +57,6 @@ export function createDispatchJob(deps: {
         if (last) deps.metrics.dead.inc({ type: event.eventType });
         throw error;
       }
-      await inbox.settle(inboxId, { status: 'handled' });
       deps.metrics.handled.observe({ type: event.eventType }, (Date.now() - event.receivedAt.getTime()) / 1000);
     },
   });

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { createBatcher, type Database, type Tables } from '../db/index.ts';
+import { createBatcher, type Database, type DbTransaction, type Tables } from '../db/index.ts';
 import { GatewayError } from '../errors/index.ts';
 import type { JobDefinition, JobRunner } from '../jobs/index.ts';
 import { openSecret, sealSecret, type Keyring } from '../secrets/index.ts';
@@ -9,6 +9,9 @@ import type { InboundEvent } from './event-registry.ts';
 export type ArrivingEvent = Omit<InboundEvent, 'id'> & { readonly transport: 'http' | 'websocket' };
 
 export type DispatchData = { readonly inboxId: string };
+
+/** An inbox row as the dispatcher sees it: the event and where its handling stands. */
+export type StoredEvent = InboundEvent & { readonly status: 'pending' | 'handled' | 'failed' | 'dead' };
 
 type AcceptResult = { outcome: 'stored' | 'duplicate'; id: string | undefined };
 type Settling = { readonly id: string; readonly outcome: SettleOutcome };
@@ -27,8 +30,15 @@ export type EventInbox = {
    * nothing is enqueued). Rejects with `events.inbox_unavailable` when the database cannot commit.
    */
   accept(event: ArrivingEvent, orderingKey: string | undefined): Promise<AcceptResult>;
-  load(id: string): Promise<InboundEvent | undefined>;
+  load(id: string): Promise<StoredEvent | undefined>;
+  /** Marks the event handled after a successful dispatch. */
   settle(id: string, outcome: SettleOutcome): Promise<void>;
+  /**
+   * In one transaction: marks the event handled and runs `work` with that transaction. Resolves
+   * false, without running `work`, when the event is already handled (or gone); a rejection
+   * of `work` rolls everything back.
+   */
+  handleInTransaction(id: string, work: (transaction: DbTransaction) => Promise<void>): Promise<boolean>;
   /** Deletes rows received before `before`; returns how many. */
   purge(before: Date): Promise<number>;
 };
@@ -90,7 +100,7 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
   const settles = createBatcher({ run: settleRows, maxBatch: MAX_BATCH, maxInFlight });
 
   // A row that fails to open fails its own load, not the batch's.
-  async function loadRows(ids: readonly string[]): Promise<(InboundEvent | undefined | Error)[]> {
+  async function loadRows(ids: readonly string[]): Promise<(StoredEvent | undefined | Error)[]> {
     const rows = await kysely.selectFrom('event_inbox').selectAll().where('id', 'in', [...new Set(ids)]).execute();
     const byId = new Map(rows.map((row) => [String(row.id), row]));
     return ids.map((id) => {
@@ -140,6 +150,23 @@ export function createEventInbox(deps: { database: Database; keyring: Keyring; j
     },
     settle: async (id, outcome) => await settles.submit({ id, outcome }),
 
+    async handleInTransaction(id, work) {
+      return await kysely.transaction().execute(async (transaction) => {
+        // The row lock taken here makes a second runner of the same event (a job retried after
+        // its lease ran out while the first still ran) wait, then find it handled.
+        const marked = await transaction
+          .updateTable('event_inbox')
+          .set({ status: 'handled', attempts: sql`attempts + 1`, last_error: null, handled_at: new Date() })
+          .where('id', '=', id)
+          .where('status', '!=', 'handled')
+          .returning('id')
+          .executeTakeFirst();
+        if (marked === undefined) return false;
+        await work(transaction);
+        return true;
+      });
+    },
+
     async purge(before) {
       const result = await kysely.deleteFrom('event_inbox').where('received_at', '<', before).executeTakeFirst();
       return Number(result.numDeletedRows);
@@ -163,9 +190,10 @@ function rowOf(event: ArrivingEvent, keyring: Keyring): Insertable<Tables['event
   };
 }
 
-function eventOf(row: Selectable<Tables['event_inbox']>, keyring: Keyring): InboundEvent {
+function eventOf(row: Selectable<Tables['event_inbox']>, keyring: Keyring): StoredEvent {
   return {
     id: String(row.id),
+    status: row.status,
     connection: row.connection,
     eventId: row.event_id,
     eventType: row.event_type,

@@ -54,7 +54,7 @@ export function createEvents(deps: { config: Config; database: Database; keyring
   const registry = createEventRegistry();
   const metrics = createEventMetrics(deps.registry);
   // The job and the inbox need each other: the job is created first, and finds the inbox when it runs.
-  const dispatchJob = createDispatchJob({ inbox: () => inbox, registry, metrics });
+  const dispatchJob = createDispatchJob({ inbox: () => inbox, registry, metrics, handlerTimeoutSeconds: deps.config.events.handlerTimeoutSeconds });
   const inbox: EventInbox = createEventInbox({ database: deps.database, keyring: deps.keyring, jobs: deps.jobs, dispatchJob });
   const logger = deps.logger.child({ component: 'events' });
 

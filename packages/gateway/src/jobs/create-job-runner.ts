@@ -53,10 +53,17 @@ export type CreateJobRunnerOptions = {
 export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
   const { database, logger } = options;
   const definitions = new Map(options.jobs.map((job) => [job.name, job]));
+  // pg-boss notices a job whose lease ran out (its worker crashed) when it next supervises;
+  // by default once a minute. Look at least twice per shortest lease, so work held by a killed
+  // instance comes back soon after its lease ends.
+  const shortestLease = Math.min(...options.jobs.map((job) => job.expireInSeconds ?? 900));
+  const superviseSeconds = Math.max(1, Math.min(60, Math.floor(shortestLease / 2)));
   const boss = new PgBoss({
     db: { executeSql: async (text, values) => unwrap(await database.executeSql(text, values)) },
     // Cron scheduling is not used yet; the runner only needs queues, retries and supervision.
     schedule: false,
+    superviseIntervalSeconds: superviseSeconds,
+    monitorIntervalSeconds: superviseSeconds,
   });
   boss.on('error', (error) => logger.error({ err: error }, 'job runner error'));
   let running = false;
