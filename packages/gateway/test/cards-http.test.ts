@@ -1,14 +1,8 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { CardCallback } from '../src/events/open-card-callback.ts';
-import { startGateway, type Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
-import { createTestLogger } from './support/test-logger.ts';
+import { signedPush, signedRequest } from './support/feishu-push.ts';
+import { gatewaysAgainstEmulators } from './support/gateways-against-emulators.ts';
 import { until } from './support/until.ts';
 
 const v1Card = (title: string) => ({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
@@ -20,55 +14,13 @@ type InboxItem = { message_id: string; content: Record<string, unknown>; card_st
 
 const flip = (text: string, at: number) => text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
 
-/** A `card.action.trigger` encrypted and signed as Feishu does (platform doc §3.2–3.3, §4.1). */
-function signedTrigger(encryptKey: string, envelope: object) {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
-  const body = JSON.stringify({ encrypt: Buffer.concat([iv, cipher.update(JSON.stringify(envelope), 'utf8'), cipher.final()]).toString('base64') });
-  return signed('sha256', encryptKey, body, String(Math.floor(Date.now() / 1000)));
-}
-
-/** An old-style flat callback signed with SHA-1 over timestamp + nonce + Verification Token + body (§4.2). */
-function signedLegacy(verificationToken: string, fields: object, timestamp = String(Math.floor(Date.now() / 1000))) {
-  return signed('sha1', verificationToken, JSON.stringify(fields), timestamp);
-}
-
-function signed(algorithm: 'sha256' | 'sha1', secret: string, body: string, timestamp: string) {
-  const nonce = randomBytes(8).toString('hex');
-  const signature = createHash(algorithm).update(timestamp + nonce + secret + body).digest('hex');
-  return { body, headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature } };
-}
-
 describe('card action callbacks at /feishu/:connection/cards, clicked in the emulator', () => {
-  const running: { gateway: Gateway; emulator: Emulator }[] = [];
-  afterEach(async () => {
-    for (const { gateway, emulator } of running.splice(0)) {
-      await gateway.stop();
-      await emulator.close();
-    }
-  });
+  const startEmulatedGateway = gatewaysAgainstEmulators();
 
   /** The emulator and a gateway pointed at it, with a group of one person and the app's bot. */
   async function start(seed: number) {
-    const emulator = await createEmulator({ seed, users: 10, departments: 2 });
-    const app = emulator.defaultApp();
-    const config = loadConfig({
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-cards-')),
-        FEISHU_APP_ID: app.appId,
-        FEISHU_APP_SECRET: app.appSecret,
-        FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
-        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-        FEISHU_DOMAIN: emulator.url,
-      },
-      cwd: process.cwd(),
-    });
-    const log = createTestLogger({ level: 'info' });
-    const gateway = await startGateway(config, log.logger);
+    const { emulator, gateway, app, log } = await startEmulatedGateway(seed, { logLevel: 'info' });
     const actions = gateway.events.cardActions;
-    running.push({ gateway, emulator });
     const baseUrl = gateway.url;
     const cardsUrl = `${baseUrl}/feishu/default/cards`;
     const configure = (settings: Record<string, unknown>) => control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, settings);
@@ -192,9 +144,10 @@ describe('card action callbacks at /feishu/:connection/cards, clicked in the emu
       header: { event_id: 'ev-card-forged', event_type: 'card.action.trigger', create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't-1' },
       event: { operator: { tenant_key: 't-1', open_id: 'ou_1', user_id: alice }, token: 'c-0123', action: { tag: 'button', value: { go: 1 } }, host: 'im_message', context: { open_message_id: 'om_1', open_chat_id: 'oc_1' } },
     };
-    const v2 = signedTrigger(app.encryptKey ?? '', trigger);
+    const v2 = signedPush(app.encryptKey ?? '', JSON.stringify(trigger));
     const legacyFields = { open_id: 'ou_1', open_message_id: 'om_1', tenant_key: 't-1', token: 'c-0456', action: { tag: 'button', value: { go: 2 } } };
-    const legacy = signedLegacy(app.verificationToken, legacyFields);
+    // Old-style callbacks come in plain, signed with SHA-1 over the Verification Token (§4.2).
+    const legacy = signedRequest(app.verificationToken, JSON.stringify(legacyFields), { algorithm: 'sha1' });
     const post = (request: { body: string; headers: Record<string, string> }, url = cardsUrl) => fetch(url, { method: 'POST', headers: request.headers, body: request.body });
 
     for (const request of [v2, legacy]) {
@@ -205,7 +158,7 @@ describe('card action callbacks at /feishu/:connection/cards, clicked in the emu
     expect(calls).toHaveLength(0);
 
     // A legacy callback signed two days ago: genuine, but a replay (Feishu never resends callbacks).
-    const stale = await post(signedLegacy(app.verificationToken, legacyFields, String(Math.floor(Date.now() / 1000) - 2 * 86_400)));
+    const stale = await post(signedRequest(app.verificationToken, JSON.stringify(legacyFields), { algorithm: 'sha1', timestamp: String(Math.floor(Date.now() / 1000) - 2 * 86_400) }));
     expect(stale.status).toBe(200);
     expect(await stale.json()).toEqual({});
     expect(calls).toHaveLength(0);

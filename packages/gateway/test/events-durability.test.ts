@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config/index.ts';
 import type { InboundEvent } from '../src/events/index.ts';
-import { startGateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
-import { startTcpProxy } from './support/tcp-proxy.ts';
+import { startGatewayAgainst } from './support/start-gateway-against.ts';
+import { startDatabaseProxy } from './support/tcp-proxy.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
-import { createTestLogger } from './support/test-logger.ts';
 import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
@@ -18,30 +13,14 @@ const USER_CREATED = 'contact.user.created_v3';
 type Delivery = { attempt: number; status: string; http_status: number | null };
 
 describe('inbound events while the database is away', () => {
-  it('answers 503 so Feishu retries, then stores and handles the event once the database is back', async () => {
+  it('answers 503 to the first two attempts, so Feishu retries, then stores and handles the event once when the database is back', async () => {
     const database = await createPostgresDatabase();
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy(Number(target.port || 5432));
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const proxy = await startDatabaseProxy(database.url);
     const emulator = await createEmulator({ seed: 111, users: 10, departments: 2 });
-    const app = emulator.defaultApp();
-    const config = loadConfig({
-      env: {
-        DATABASE_URL: viaProxy.toString(),
-        GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-durable-')),
-        FEISHU_APP_ID: app.appId,
-        FEISHU_APP_SECRET: app.appSecret,
-        FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
-        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-        FEISHU_DOMAIN: emulator.url,
-      },
-      cwd: process.cwd(),
+    const { gateway, app } = await startGatewayAgainst(emulator, {
+      env: { DATABASE_URL: proxy.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('base64') },
+      logLevel: 'fatal',
     });
-    const gateway = await startGateway(config, createTestLogger({ level: 'fatal' }).logger);
     try {
       const handled: InboundEvent[] = [];
       gateway.events.registry.on(USER_CREATED, async (event) => void handled.push(event));
@@ -58,9 +37,23 @@ describe('inbound events while the database is away', () => {
       expect(refused).toMatchObject({ attempt: 1, status: 'retrying', http_status: 503 });
       expect(handled).toEqual([]);
 
-      await proxy.restore();
+      // Feishu's second try, 15 s later, meets the same outage.
       await control(emulator, 'POST', '/_emulator/clock/advance', { seconds: 15 });
+      const second = await until(async () => {
+        const items = await deliveries();
+        return items[1] !== undefined && items[1].status !== 'sending' ? items[1] : undefined;
+      });
+      expect(second).toMatchObject({ attempt: 2, status: 'retrying', http_status: 503 });
+
+      // The third, 5 min after that, finds the database back.
+      await proxy.restore();
+      await control(emulator, 'POST', '/_emulator/clock/advance', { seconds: 5 * 60 });
       await until(async () => ((await deliveries()).some((item) => item.status === 'delivered') ? true : undefined));
+      expect((await deliveries()).map((item) => [item.attempt, item.http_status])).toEqual([
+        [1, 503],
+        [2, 503],
+        [3, 200],
+      ]);
       await until(() => (handled.length > 0 ? true : undefined));
       expect(handled.map((event) => ((event.payload['event'] as Record<string, unknown>)['object'] as { name: string }).name)).toEqual(['Waits For The Database']);
     } finally {

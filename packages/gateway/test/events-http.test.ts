@@ -1,61 +1,21 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../src/events/index.ts';
-import { startGateway, type Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
-import { createTestLogger } from './support/test-logger.ts';
+import { signedPush } from './support/feishu-push.ts';
+import { gatewaysAgainstEmulators } from './support/gateways-against-emulators.ts';
 import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
 
-/** Encrypts and signs `plaintext` the way Feishu does (platform doc §3.2–3.3), with the given raw JSON text around it. */
-function feishuRequest(encryptKey: string, plaintext: string, wrap: (encrypted: string) => string = (encrypted) => JSON.stringify({ encrypt: encrypted })) {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
-  const encrypted = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
-  const body = wrap(encrypted);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = randomBytes(8).toString('hex');
-  const signature = createHash('sha256').update(timestamp + nonce + encryptKey + body).digest('hex');
-  return { body, headers: { 'content-type': 'application/json', 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature } };
-}
-
 describe('inbound events over HTTP, pushed by the emulator', () => {
-  const running: { gateway: Gateway; emulator: Emulator }[] = [];
-  afterEach(async () => {
-    for (const { gateway, emulator } of running.splice(0)) {
-      await gateway.stop();
-      await emulator.close();
-    }
-  });
+  const startEmulatedGateway = gatewaysAgainstEmulators();
 
   async function start(seed: number) {
-    const emulator = await createEmulator({ seed, users: 10, departments: 2 });
-    const app = emulator.defaultApp();
-    const config = loadConfig({
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-events-')),
-        FEISHU_APP_ID: app.appId,
-        FEISHU_APP_SECRET: app.appSecret,
-        FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
-        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-        FEISHU_DOMAIN: emulator.url,
-      },
-      cwd: process.cwd(),
-    });
     const handled: InboundEvent[] = [];
     // Registered before the job runner starts, as custom logic is.
-    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger, {
+    const { emulator, gateway, app } = await startEmulatedGateway(seed, {
       register: (events) => events.registry.on(USER_CREATED, async (event) => void handled.push(event)),
     });
-    running.push({ gateway, emulator });
     const eventsUrl = `${gateway.url}/feishu/default/events`;
     const subscribed = await control<{ url_verification?: { ok: boolean } }>(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: eventsUrl, subscribed_events: [USER_CREATED] });
     const rows = async () => await gateway.database.kysely.selectFrom('event_inbox').selectAll().execute();
@@ -97,7 +57,7 @@ describe('inbound events over HTTP, pushed by the emulator', () => {
     const { app, handled, eventsUrl, rows } = await start(106);
     const push = (eventId: string) => {
       const envelope = { schema: '2.0', header: { event_id: eventId, event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: { object: { name: eventId } } };
-      const { body, headers } = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope));
+      const { body, headers } = signedPush(app.encryptKey ?? '', JSON.stringify(envelope));
       return fetch(eventsUrl, { method: 'POST', headers, body }).then((response) => response.status);
     };
     // Sent at once, so that copies and distinct events wait for the same commits.
@@ -115,7 +75,7 @@ describe('inbound events over HTTP, pushed by the emulator', () => {
   it('accepts a correctly signed body with whitespace, which the SDK would reject', async () => {
     const { app, handled, eventsUrl } = await start(103);
     const envelope = { schema: '2.0', header: { event_id: 'ev-spaces', event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: { object: { name: 'Spaced' } } };
-    const { body, headers } = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope), (encrypted) => `{ "encrypt" : "${encrypted}" }\n`);
+    const { body, headers } = signedPush(app.encryptKey ?? '', JSON.stringify(envelope), { wrap: (encrypted) => `{ "encrypt" : "${encrypted}" }\n` });
     const response = await fetch(eventsUrl, { method: 'POST', headers, body });
     expect(response.status).toBe(200);
     await until(() => (handled.length === 1 ? true : undefined));
@@ -125,7 +85,7 @@ describe('inbound events over HTTP, pushed by the emulator', () => {
   it('refuses a flipped byte in the body, timestamp, nonce or signature with 401 and stores nothing', async () => {
     const { app, eventsUrl, rows } = await start(104);
     const envelope = { schema: '2.0', header: { event_id: 'ev-forged', event_type: USER_CREATED, create_time: String(Date.now()), token: app.verificationToken, app_id: app.appId, tenant_key: 't' }, event: {} };
-    const signed = feishuRequest(app.encryptKey ?? '', JSON.stringify(envelope));
+    const signed = signedPush(app.encryptKey ?? '', JSON.stringify(envelope));
     const flip = (text: string, at = 5) => text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
     const attempts = [
       { ...signed, body: flip(signed.body, 20) },

@@ -1,36 +1,20 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config/index.ts';
 import type { InboundEvent } from '../src/events/index.ts';
-import { startGateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
-import { createTestLogger } from './support/test-logger.ts';
+import { startGatewayAgainst } from './support/start-gateway-against.ts';
 import { until } from './support/until.ts';
 
 const USER_CREATED = 'contact.user.created_v3';
+// Feishu sends plaintext over the long connection, so these gateways are set up without an Encrypt Key.
+const websocketMode = { FEISHU_EVENT_MODE: 'websocket', FEISHU_ENCRYPT_KEY: undefined };
 
 describe('a gateway in long-connection mode (FEISHU_EVENT_MODE=websocket)', () => {
   it('connects at start-up, reports it in /readyz, and stores and handles pushed events once', async () => {
     const emulator = await createEmulator({ seed: 121, users: 10, departments: 2 });
     const app = emulator.defaultApp();
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_mode: 'websocket', subscribed_events: [USER_CREATED] });
-    const config = loadConfig({
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-ws-')),
-        FEISHU_APP_ID: app.appId,
-        FEISHU_APP_SECRET: app.appSecret,
-        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-        FEISHU_EVENT_MODE: 'websocket',
-        FEISHU_DOMAIN: emulator.url,
-      },
-      cwd: process.cwd(),
-    });
-    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger);
+    const { gateway } = await startGatewayAgainst(emulator, { env: websocketMode });
     try {
       const handled: InboundEvent[] = [];
       gateway.events.registry.on(USER_CREATED, async (event) => void handled.push(event));
@@ -55,20 +39,7 @@ describe('a gateway in long-connection mode (FEISHU_EVENT_MODE=websocket)', () =
     const emulator = await createEmulator({ seed: 122, users: 10, departments: 2 });
     const app = emulator.defaultApp();
     await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_mode: 'websocket', callback_mode: 'websocket' });
-    const config = loadConfig({
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-ws-cards-')),
-        FEISHU_APP_ID: app.appId,
-        FEISHU_APP_SECRET: app.appSecret,
-        FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-        FEISHU_EVENT_MODE: 'websocket',
-        FEISHU_DOMAIN: emulator.url,
-      },
-      cwd: process.cwd(),
-    });
-    const gateway = await startGateway(config, createTestLogger({ level: 'warn' }).logger);
+    const { gateway } = await startGatewayAgainst(emulator, { env: websocketMode });
     try {
       const card = (title: string) => ({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: title }] } });
       gateway.events.cardActions.on('ack', async () => ({ toast: { type: 'success', content: 'Acknowledged' }, card: card('Acknowledged by you') }));

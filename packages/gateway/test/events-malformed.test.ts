@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,38 +6,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import { startGateway } from '../src/main.ts';
+import { encryptForFeishu, signatureHeaders } from './support/feishu-push.ts';
+import { mulberry32 } from './support/mulberry32.ts';
 import { createTestLogger } from './support/test-logger.ts';
 
 const ENCRYPT_KEY = 'malformed-test-key';
 const TOKEN = 'malformed-test-token';
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function encrypt(plaintext: Buffer): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(ENCRYPT_KEY).digest(), iv);
-  return Buffer.concat([iv, cipher.update(plaintext), cipher.final()]).toString('base64');
-}
+const encrypt = (plaintext: Buffer) => encryptForFeishu(ENCRYPT_KEY, plaintext);
 
 /** One hostile request of the kind `index` selects: bodies, encodings and headers Feishu never sends. */
 function hostile(index: number, random: () => number): { body: Buffer; headers: Record<string, string> } {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = randomBytes(6).toString('hex');
-  const sign = (body: Buffer) => ({
-    'x-lark-request-timestamp': timestamp,
-    'x-lark-request-nonce': nonce,
-    'x-lark-signature': createHash('sha256').update(Buffer.concat([Buffer.from(timestamp + nonce + ENCRYPT_KEY), body])).digest('hex'),
-  });
   const bytes = (length: number) => randomBytes(length);
   const kinds: (() => { body: Buffer; signed: boolean })[] = [
     () => ({ body: bytes(Math.floor(random() * 512)), signed: random() < 0.5 }),
@@ -55,7 +34,7 @@ function hostile(index: number, random: () => number): { body: Buffer; headers: 
   ];
   const made = (kinds[index % kinds.length] as () => { body: Buffer; signed: boolean })();
   const headers: Record<string, string> = { 'content-type': random() < 0.8 ? 'application/json' : 'text/plain' };
-  if (made.signed) Object.assign(headers, sign(made.body));
+  if (made.signed) Object.assign(headers, signatureHeaders(ENCRYPT_KEY, made.body));
   else if (random() < 0.3) headers['x-lark-signature'] = bytes(8).toString('hex');
   return { body: made.body, headers };
 }
@@ -88,7 +67,8 @@ describe('10,000 malformed requests at the event and card endpoints', () => {
     const onRejection = (reason: unknown) => void rejections.push(reason);
     process.on('unhandledRejection', onRejection);
     try {
-      const random = seeded(20261122);
+      // Seeded, so that a failure can be replayed.
+      const random = mulberry32(20261122);
       const statuses = new Map<number, number>();
       let next = 0;
       const worker = async () => {

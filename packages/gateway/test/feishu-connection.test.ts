@@ -1,38 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config/index.ts';
-import { startGateway, type Gateway } from '../src/main.ts';
-import { createTestLogger } from './support/test-logger.ts';
+import { describe, expect, it } from 'vitest';
+import { gatewaysAgainstEmulators } from './support/gateways-against-emulators.ts';
 
 type Readiness = { status: string; checks: Record<string, { ok: boolean; reason?: string; advisory?: boolean }> };
 
 describe('the default Feishu connection at start-up', () => {
-  const running: { gateway?: Gateway; emulator?: Emulator }[] = [];
-  afterEach(async () => {
-    for (const { gateway, emulator } of running.splice(0)) {
-      await gateway?.stop();
-      await emulator?.close();
-    }
-  });
-
-  async function start(secret: (emulator: Emulator) => string) {
-    const emulator = await createEmulator({ seed: 91, users: 10, departments: 2 });
-    const app = emulator.defaultApp();
-    const log = createTestLogger({ level: 'info' });
-    const config = loadConfig({
-      env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-feishu-')), FEISHU_APP_ID: app.appId, FEISHU_APP_SECRET: secret(emulator), FEISHU_VERIFICATION_TOKEN: app.verificationToken, FEISHU_DOMAIN: emulator.url },
-      cwd: process.cwd(),
-    });
-    const gateway = await startGateway(config, log.logger);
-    running.push({ gateway, emulator });
-    return { gateway, emulator, log };
-  }
+  const startEmulatedGateway = gatewaysAgainstEmulators();
 
   it('is ready with the right credentials, and its client calls the Open API', async () => {
-    const { gateway } = await start((emulator) => emulator.defaultApp().appSecret);
+    const { gateway } = await startEmulatedGateway(91);
     const readiness = (await (await fetch(`${gateway.url}/readyz`)).json()) as Readiness;
     expect(readiness).toMatchObject({ status: 'ready', checks: { 'feishu:default': { ok: true } } });
     const answer = await gateway.feishu.client('default').contact.v3.department.get({ path: { department_id: '0' } });
@@ -44,7 +19,7 @@ describe('the default Feishu connection at start-up', () => {
   });
 
   it('starts and serves with a wrong App Secret, reporting the connection as failing with Feishu code', async () => {
-    const { gateway, log } = await start(() => 'wrong-secret-value');
+    const { gateway, log } = await startEmulatedGateway(91, { env: { FEISHU_APP_SECRET: 'wrong-secret-value' }, logLevel: 'info' });
     const response = await fetch(`${gateway.url}/readyz`);
     // Advisory: a wrong secret fails on every instance alike, so it must not pull them all out of service.
     expect(response.status).toBe(200);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.ts';
 import { startGateway } from '../src/main.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
-import { startTcpProxy } from './support/tcp-proxy.ts';
+import { startDatabaseProxy } from './support/tcp-proxy.ts';
 import { createTestLogger } from './support/test-logger.ts';
 
 async function readyStatus(url: string): Promise<number> {
@@ -25,12 +25,9 @@ async function waitForStatus(url: string, status: number, timeoutMs = 20_000): P
 describe('readiness while the database comes and goes', () => {
   it('answers 503 while PostgreSQL is unreachable and 200 again once it is back, without a restart', async () => {
     const database = await createPostgresDatabase();
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy(Number(target.port || 5432));
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const proxy = await startDatabaseProxy(database.url);
     const config = loadConfig({
-      env: { DATABASE_URL: viaProxy.toString(), GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-ready-')) },
+      env: { DATABASE_URL: proxy.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'), PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-ready-')) },
       cwd: process.cwd(),
     });
     const gateway = await startGateway(config, createTestLogger({ level: 'fatal' }).logger);

@@ -34,6 +34,10 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Databa
   });
   // Without a listener, a connection dropped by the server while idle would crash the process.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  // The pool listens only while a connection is idle. One lost while checked out between two
+  // statements (inside a transaction) emits 'error' on the client too, and with no listener that
+  // crashes the process; the statement that comes next fails on its own, which is what callers see.
+  pool.on('connect', (client) => client.on('error', (error) => options.logger.warn({ err: error }, 'PostgreSQL connection lost while in use')));
 
   const deadline = Date.now() + options.startupTimeoutSeconds * 1000;
   for (let attempt = 0; ; attempt += 1) {

@@ -1,13 +1,6 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { encryptForFeishu } from '../../test/support/feishu-push.ts';
 import { decryptPush } from './decrypt-push.ts';
-
-function encrypt(encryptKey: string, plaintext: Buffer | string, options: { padding?: boolean } = {}): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
-  cipher.setAutoPadding(options.padding ?? true);
-  return Buffer.concat([iv, cipher.update(plaintext), cipher.final()]).toString('base64');
-}
 
 describe('decryptPush', () => {
   it('decrypts official test vector 1 (encrypt-key-encryption-configuration-case)', () => {
@@ -20,7 +13,7 @@ describe('decryptPush', () => {
   });
 
   it('round-trips UTF-8 text encrypted with node:crypto', () => {
-    expect(decryptPush('密钥', encrypt('密钥', '{"text":"你好"}'))).toBe('{"text":"你好"}');
+    expect(decryptPush('密钥', encryptForFeishu('密钥', '{"text":"你好"}'))).toBe('{"text":"你好"}');
   });
 
   it.each([
@@ -40,16 +33,16 @@ describe('decryptPush', () => {
   });
 
   it('rejects a plaintext whose padding is not PKCS#7', () => {
-    const unpadded = encrypt('test key', Buffer.alloc(32, 0x41), { padding: false });
+    const unpadded = encryptForFeishu('test key', Buffer.alloc(32, 0x41), { padding: false });
     expect(() => decryptPush('test key', unpadded)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
   });
 
   it('rejects a plaintext that is not UTF-8', () => {
-    expect(() => decryptPush('test key', encrypt('test key', Buffer.from([0xff, 0xfe, 0x7b])))).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
+    expect(() => decryptPush('test key', encryptForFeishu('test key', Buffer.from([0xff, 0xfe, 0x7b])))).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
   });
 
   it('says nothing of the key or the input in its message', () => {
-    const error = captured(() => decryptPush('secret-encrypt-key', encrypt('another-key', '{"token":"hush"}')));
+    const error = captured(() => decryptPush('secret-encrypt-key', encryptForFeishu('another-key', '{"token":"hush"}')));
     expect(error.message).not.toMatch(/secret-encrypt-key|another-key|hush/);
   });
 });

@@ -1,8 +1,9 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../../emulator/src/state/types.ts';
 import { eventRequest } from '../../../emulator/src/events/event-request.ts';
 import { legacyCallbackRequest } from '../../../emulator/src/events/legacy-callback-request.ts';
+import { encryptForFeishu, signatureHeaders } from '../../test/support/feishu-push.ts';
 import { openCardCallback } from './open-card-callback.ts';
 import type { PushConnection, PushRequest } from './push-request.ts';
 
@@ -14,16 +15,11 @@ const withBoth: PushConnection = { name: 'default', encryptKey: KEY, verificatio
 const keyOnly: PushConnection = { name: 'key-only', encryptKey: KEY, verificationToken: undefined };
 const tokenOnly: PushConnection = { name: 'token-only', encryptKey: undefined, verificationToken: TOKEN };
 
-function encrypt(plaintext: string): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(KEY).digest(), iv);
-  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
-}
+const encrypt = (plaintext: string) => encryptForFeishu(KEY, plaintext);
 
+/** Signature headers with a fixed nonce, stamped at NOW unless `timestamp` is given. */
 function headers(algorithm: 'sha256' | 'sha1', secret: string, body: string, timestamp = String(NOW / 1000)): Record<string, string> {
-  const nonce = '1f3e5d7c';
-  const signature = createHash(algorithm).update(timestamp + nonce + secret + body).digest('hex');
-  return { 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature };
+  return signatureHeaders(secret, body, { algorithm, timestamp, nonce: '1f3e5d7c' });
 }
 
 function v2Push(envelope: object): PushRequest {

@@ -1,7 +1,7 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../../emulator/src/state/types.ts';
 import { appTicketEnvelope, eventRequest, v2Envelope } from '../../../emulator/src/events/event-request.ts';
+import { encryptForFeishu, signatureHeaders } from '../../test/support/feishu-push.ts';
 import { openPush } from './open-push.ts';
 import type { PushConnection, PushRequest } from './push-request.ts';
 
@@ -14,27 +14,14 @@ const withBoth: PushConnection = { name: 'default', encryptKey: KEY, verificatio
 const keyOnly: PushConnection = { name: 'key-only', encryptKey: KEY, verificationToken: undefined };
 const tokenOnly: PushConnection = { name: 'token-only', encryptKey: undefined, verificationToken: TOKEN };
 
-function encrypt(encryptKey: string, plaintext: string): string {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
-  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
-}
-
-function sign(timestamp: string, nonce: string, encryptKey: string, body: Uint8Array): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey).update(body).digest('hex');
-}
-
 /** A push as Feishu sends it to a connection with an Encrypt Key: encrypted, then signed. */
 function signedPush(envelope: object, encryptKey = KEY): PushRequest {
-  return signedBody(JSON.stringify({ encrypt: encrypt(encryptKey, JSON.stringify(envelope)) }), encryptKey);
+  return signedBody(JSON.stringify({ encrypt: encryptForFeishu(encryptKey, JSON.stringify(envelope)) }), encryptKey);
 }
 
 function signedBody(body: string | Uint8Array, encryptKey = KEY, timestamp = '1700000000', nonce = '8f2a61c0'): PushRequest {
   const rawBody = typeof body === 'string' ? Buffer.from(body) : body;
-  return {
-    headers: { 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': sign(timestamp, nonce, encryptKey, rawBody) },
-    rawBody,
-  };
+  return { headers: signatureHeaders(encryptKey, rawBody, { timestamp, nonce }), rawBody };
 }
 
 function plainPush(body: object | string): PushRequest {
@@ -109,7 +96,7 @@ describe('openPush with an Encrypt Key', () => {
   });
 
   it('accepts a correctly signed body containing whitespace (which the Node SDK would reject)', () => {
-    const body = `{\n  "encrypt" : "${encrypt(KEY, JSON.stringify(v2Event(), null, 2))}"\n}\n`;
+    const body = `{\n  "encrypt" : "${encryptForFeishu(KEY, JSON.stringify(v2Event(), null, 2))}"\n}\n`;
 
     expect(openPush(signedBody(body), withBoth, options)).toMatchObject({ kind: 'event', eventId: '5e3702a84e847582be8db7fb73283c02' });
   });
@@ -176,9 +163,9 @@ describe('openPush with an Encrypt Key', () => {
   });
 
   it('answers every unsigned push that is not a challenge alike, so padding errors do not leak', () => {
-    const undecryptable = plainPush({ encrypt: encrypt('another key', JSON.stringify(challenge())) });
-    const notJson = plainPush({ encrypt: encrypt(KEY, 'not json') });
-    const notChallenge = plainPush({ encrypt: encrypt(KEY, JSON.stringify(v2Event())) });
+    const undecryptable = plainPush({ encrypt: encryptForFeishu('another key', JSON.stringify(challenge())) });
+    const notJson = plainPush({ encrypt: encryptForFeishu(KEY, 'not json') });
+    const notChallenge = plainPush({ encrypt: encryptForFeishu(KEY, JSON.stringify(v2Event())) });
     const badBase64 = plainPush({ encrypt: '%%%' });
 
     for (const request of [undecryptable, notJson, notChallenge, badBase64]) {
@@ -187,18 +174,18 @@ describe('openPush with an Encrypt Key', () => {
   });
 
   it('rejects a signed encrypt field that does not decrypt as events.decrypt_failed', () => {
-    for (const encrypted of ['not base64!', encrypt('another key', JSON.stringify(v2Event())), Buffer.alloc(20).toString('base64'), 7]) {
+    for (const encrypted of ['not base64!', encryptForFeishu('another key', JSON.stringify(v2Event())), Buffer.alloc(20).toString('base64'), 7]) {
       expect(() => openPush(signedBody(JSON.stringify({ encrypt: encrypted })), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed', status: 400 }));
     }
   });
 
   it('rejects a signed plaintext that is not JSON as events.decrypt_failed', () => {
-    expect(() => openPush(signedBody(JSON.stringify({ encrypt: encrypt(KEY, '{"schema":') })), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
+    expect(() => openPush(signedBody(JSON.stringify({ encrypt: encryptForFeishu(KEY, '{"schema":') })), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
   });
 
   it('rejects a signed plaintext that is JSON but not an envelope as events.malformed_body', () => {
     for (const plaintext of ['[1,2]', '"2.0"', 'null', '{}', '{"encrypt":"x"}']) {
-      expect(() => openPush(signedBody(JSON.stringify({ encrypt: encrypt(KEY, plaintext) })), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.malformed_body' }));
+      expect(() => openPush(signedBody(JSON.stringify({ encrypt: encryptForFeishu(KEY, plaintext) })), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.malformed_body' }));
     }
   });
 });
@@ -209,7 +196,7 @@ describe('openPush and the URL verification challenge', () => {
   });
 
   it('answers an encrypted, unsigned challenge (Feishu does not sign it)', () => {
-    expect(openPush(plainPush({ encrypt: encrypt(KEY, JSON.stringify(challenge())) }), withBoth, options)).toEqual({ kind: 'challenge', challenge: '5634b122-c042-4634-bc7f-b07a3c3e77ad' });
+    expect(openPush(plainPush({ encrypt: encryptForFeishu(KEY, JSON.stringify(challenge())) }), withBoth, options)).toEqual({ kind: 'challenge', challenge: '5634b122-c042-4634-bc7f-b07a3c3e77ad' });
   });
 
   it('answers a signed, encrypted challenge too', () => {
@@ -233,11 +220,11 @@ describe('openPush and the URL verification challenge', () => {
     ['a token with a different length', `${TOKEN}x`],
   ])('rejects a challenge carrying %s as events.token_invalid', (_what, token) => {
     expect(() => openPush(plainPush(challenge(token)), tokenOnly, options)).toThrow(expect.objectContaining({ code: 'events.token_invalid', status: 401 }));
-    expect(() => openPush(plainPush({ encrypt: encrypt(KEY, JSON.stringify(challenge(token))) }), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.token_invalid' }));
+    expect(() => openPush(plainPush({ encrypt: encryptForFeishu(KEY, JSON.stringify(challenge(token))) }), withBoth, options)).toThrow(expect.objectContaining({ code: 'events.token_invalid' }));
   });
 
   it('does not check the token of a challenge when the connection has no Verification Token', () => {
-    expect(openPush(plainPush({ encrypt: encrypt(KEY, JSON.stringify(challenge('whatever'))) }), keyOnly, options)).toMatchObject({ kind: 'challenge' });
+    expect(openPush(plainPush({ encrypt: encryptForFeishu(KEY, JSON.stringify(challenge('whatever'))) }), keyOnly, options)).toMatchObject({ kind: 'challenge' });
   });
 
   it.each([
@@ -273,7 +260,7 @@ describe('openPush with only a Verification Token', () => {
   });
 
   it('rejects an encrypted body as events.decrypt_failed (there is no key to decrypt it with)', () => {
-    expect(() => openPush(plainPush({ encrypt: encrypt(KEY, JSON.stringify(v2Event())) }), tokenOnly, options)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
+    expect(() => openPush(plainPush({ encrypt: encryptForFeishu(KEY, JSON.stringify(v2Event())) }), tokenOnly, options)).toThrow(expect.objectContaining({ code: 'events.decrypt_failed' }));
   });
 
   it('ignores signature headers, which Feishu only computes with an Encrypt Key', () => {
@@ -353,7 +340,7 @@ describe('openPush and malformed bodies', () => {
     const failures = [
       () => openPush(plainPush(v2Event({ token: 'forged-token-value' })), tokenOnly, options),
       () => openPush(signedPush(v2Event(), 'forged-token-value'), withBoth, options),
-      () => openPush(signedBody(JSON.stringify({ encrypt: encrypt('forged-token-value', JSON.stringify(v2Event())) })), withBoth, options),
+      () => openPush(signedBody(JSON.stringify({ encrypt: encryptForFeishu('forged-token-value', JSON.stringify(v2Event())) })), withBoth, options),
       () => openPush(plainPush(v2Event({ event_id: 'om_1'.repeat(100) })), tokenOnly, options),
       () => openPush(plainPush('{"token":"forged-token-value",'), tokenOnly, options),
       () => openPush(plainPush({ token: 'forged-token-value', content: 'om_1' }), tokenOnly, options),

@@ -45,3 +45,18 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     close: cut,
   };
 }
+
+/**
+ * A proxy in front of the PostgreSQL server `databaseUrl` names, with `url`: the same database
+ * reached through the proxy, so that cutting it is a database outage for whoever connects there.
+ *
+ * @example
+ * const proxy = await startDatabaseProxy(database.url);
+ * const config = loadConfig({ env: { DATABASE_URL: proxy.url, … }, cwd });
+ */
+export async function startDatabaseProxy(databaseUrl: string): Promise<TcpProxy & { readonly url: string }> {
+  const proxy = await startTcpProxy(Number(new URL(databaseUrl).port || 5432));
+  const viaProxy = new URL(databaseUrl);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  return { ...proxy, url: viaProxy.toString() };
+}
