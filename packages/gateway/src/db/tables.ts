@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
+import type { DirectoryTables } from '../directory/directory-tables.ts';
 
 /**
  * The typed view of every table, for Kysely. Each capability adds its tables here together with
  * the migration that creates them.
  */
-export type Tables = {
+export type Tables = DirectoryTables & {
   gateway_installation: GatewayInstallationTable;
   feishu_tokens: FeishuTokensTable;
   feishu_app_tickets: FeishuAppTicketsTable;

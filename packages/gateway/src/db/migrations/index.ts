@@ -4,6 +4,7 @@ import * as feishuTokens from './0002-feishu-tokens.ts';
 import * as rateLimits from './0003-rate-limits.ts';
 import * as eventInbox from './0004-event-inbox.ts';
 import * as apiKeys from './0005-api-keys.ts';
+import * as directory from './0006-directory.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released,
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-rate-limits': rateLimits,
   '0004-event-inbox': eventInbox,
   '0005-api-keys': apiKeys,
+  '0006-directory': directory,
 };
