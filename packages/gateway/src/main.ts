@@ -1,6 +1,7 @@
 import { addApiRoutes, createApiKeys, type ApiKeys } from './api-keys/index.ts';
 import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
+import { createDirectory, type Directory } from './directory/index.ts';
 import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
 import { addEventsApiRoutes, createEventReplay, createEvents, inboxOrderingKeys, type Events } from './events/index.ts';
@@ -19,6 +20,8 @@ export type Gateway = {
   readonly feishu: Feishu;
   /** Inbound events: register handlers with `events.registry.on(…)`. */
   readonly events: Events;
+  /** The directory mirror: syncs, reconciles and live contact changes. */
+  readonly directory: Directory;
   /** API keys for `/api/v1` (also managed with `feishu-gateway api-keys`). */
   readonly apiKeys: ApiKeys;
   /** Stops taking requests, lets running work finish or releases it, closes the database. */
@@ -53,11 +56,22 @@ export async function startGateway(config: Config, logger: Logger, options: Star
     const outbound = feishu;
     events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
     options.register?.(events);
-    jobs = createJobRunner({ database, logger, jobs: [...events.jobs] });
+    const directory = createDirectory({
+      connections: config.envConnection === undefined ? [] : [config.envConnection],
+      database,
+      logger,
+      client: (name) => outbound.client(name),
+      jobs: () => runner,
+      registry: events.registry,
+      listeners: [],
+      options: { reconcileIntervalMs: config.directory.reconcileIntervalMs, syncStepSeconds: config.directory.syncStepSeconds },
+    });
+    jobs = createJobRunner({ database, logger, jobs: [...events.jobs, ...directory.jobs] });
     const runner = jobs;
     await jobs.start();
     const inbound = events;
     inbound.start();
+    await directory.start();
     reportConnections(feishu, logger);
     const apiKeys = createApiKeys(database);
     const replay = createEventReplay({ database, jobs: () => runner, dispatchJob: inbound.dispatchJob, orderingKeyOf: inboxOrderingKeys(inbound.inbox, inbound.registry) });
@@ -87,10 +101,12 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       jobs: runningJobs,
       feishu: runningFeishu,
       events: inbound,
+      directory,
       apiKeys,
       async stop() {
         logger.info('stopping');
         await server.close(3_000);
+        directory.stop();
         await inbound.stop();
         await runningJobs.stop({ timeoutMs: 5_000 });
         await runningFeishu.close();

@@ -128,6 +128,19 @@ export const configSchema = z
       .enum(['http', 'websocket'])
       .default('http')
       .meta({ description: 'How the `default` connection receives events. `http`: Feishu pushes them to `PUBLIC_URL/feishu/default/events` (the Request URL in the console). `websocket`: the gateway holds a long connection to Feishu, for a gateway Feishu cannot reach (self-built apps only; choose "Receive events through persistent connection" in the console). Every instance holds one; each event reaches one of them.', hint: 'http or websocket' }),
+    DIRECTORY_RECONCILE_INTERVAL_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .min(1)
+      .max(24 * 365)
+      .default(168)
+      .meta({ description: 'The directory mirror is compared with Feishu and repaired (a reconcile) when its last full sync or reconcile is older than this; `feishu-gateway sync directory` runs one at once.', hint: 'hours; 168 is a week' }),
+    DIRECTORY_SYNC_STEP_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int({ error: 'must be a whole number of seconds' })
+      .min(5)
+      .max(600)
+      .default(40)
+      .meta({ description: 'A directory sync works in steps of this long, each checkpointed; a step held by a gateway that died is taken over after three times this.', hint: 'seconds, 5 to 600' }),
     EVENTS_MAX_AGE_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
       .min(8, { error: 'must be at least 8: Feishu retries a push for up to 7 hours' })

@@ -35,6 +35,11 @@ export type Config = {
     /** How long one dispatch may run before it is taken for crashed and run again. */
     readonly handlerTimeoutSeconds: number;
   };
+  /** The directory mirror. */
+  readonly directory: {
+    readonly reconcileIntervalMs: number;
+    readonly syncStepSeconds: number;
+  };
   /** Absolute path. */
   readonly dataDir: string;
   /** Base64 keys, current first; empty when none is configured (PGlite then generates one). */

@@ -112,11 +112,14 @@ export type DirectoryChangesTable = {
   recorded_at: Generated<Date>;
 };
 
+/** full: everything in scope, then what was not seen is deleted; reconcile: the same, changes tagged as repairs; partial: some targets (a scope change), no deletions. */
+export type SyncRunKind = 'full' | 'reconcile' | 'partial';
+
 export type DirectorySyncRunsTable = {
   id: Generated<string>;
   connection: string;
   tenant_key: string;
-  kind: 'full' | 'reconcile';
+  kind: SyncRunKind;
   status: 'running' | 'done' | 'failed';
   requests: Generated<number>;
   counts: unknown;
@@ -125,9 +128,12 @@ export type DirectorySyncRunsTable = {
   finished_at: Date | null;
 };
 
+/** What a checkpointed step of a sync lists (see `run-sync-step.ts`). */
+export type SyncTaskKind = 'scope' | 'department' | 'departments' | 'department_children' | 'users' | 'scope_users' | 'groups' | 'group_members';
+
 export type DirectorySyncTasksTable = {
   run_id: string;
-  task: 'scope' | 'departments' | 'users' | 'scope_users' | 'groups' | 'group_members';
+  task: SyncTaskKind;
   target: string;
   page_token: string | null;
   done: Generated<boolean>;

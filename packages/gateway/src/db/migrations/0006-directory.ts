@@ -147,7 +147,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'bigserial', (column) => column.primaryKey())
     .addColumn('connection', 'text', (column) => column.notNull())
     .addColumn('tenant_key', 'text', (column) => column.notNull())
-    // full | reconcile
+    // full | reconcile | partial
     .addColumn('kind', 'text', (column) => column.notNull())
     // running | done | failed
     .addColumn('status', 'text', (column) => column.notNull())
@@ -157,10 +157,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('started_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
     .addColumn('finished_at', 'timestamptz')
     .execute();
+  // One running sync per directory: a second start (another instance, a second command) joins it.
+  await sql`create unique index directory_sync_runs_running on directory_sync_runs (connection, tenant_key) where status = 'running'`.execute(db);
   await db.schema
     .createTable('directory_sync_tasks')
     .addColumn('run_id', 'bigint', (column) => column.notNull())
-    // scope | departments | users | scope_users | groups | group_members
+    // scope | department | departments | department_children | users | scope_users | groups | group_members
     .addColumn('task', 'text', (column) => column.notNull())
     // The department or group the task lists; '' for tasks without one.
     .addColumn('target', 'text', (column) => column.notNull())

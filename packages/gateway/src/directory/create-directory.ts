@@ -1,0 +1,111 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { FeishuConnectionConfig } from '../config/index.ts';
+import type { Database } from '../db/index.ts';
+import type { EventRegistry, InboundEvent } from '../events/index.ts';
+import { defineJob, type JobDefinition, type JobRunner } from '../jobs/index.ts';
+import type { Logger } from '../log/index.ts';
+import { addContactHandlers } from './add-contact-handlers.ts';
+import type { DirectoryChangeListener } from './directory-change.ts';
+import type { DirectoryScope } from './entity-rows.ts';
+import { runSyncStep } from './run-sync-step.ts';
+import { createStartSync, type StartSync, type SyncJobData } from './start-sync.ts';
+
+export type Directory = {
+  readonly startSync: StartSync;
+  /** The directories this gateway mirrors: one per self-built connection. */
+  readonly scopes: readonly DirectoryScope[];
+  readonly jobs: readonly JobDefinition<never>[];
+  /** Starts a first full sync where none has finished, and the reconcile schedule. */
+  start(): Promise<void>;
+  stop(): void;
+};
+
+export type DirectoryOptions = {
+  /** A sync job works this long, then hands over to a fresh job; its lease is three times longer. */
+  readonly syncStepSeconds?: number;
+  /** Pages fetched at once by one sync (the rate governor paces them). Default 16. */
+  readonly syncConcurrency?: number;
+  /** Reconcile when the last finished sync is older than this. Default a week. */
+  readonly reconcileIntervalMs?: number;
+};
+
+const RECONCILE_CHECK_MS = 60 * 60_000;
+
+/**
+ * The directory mirror (issue 7): full syncs and reconciles as checkpointed jobs, contact event
+ * handlers for live changes, and the change listeners (webhooks) every change is handed to.
+ *
+ * Choice: only self-built apps are mirrored for now; a store app's tenants are many and are
+ * learnt from its installations, which the gateway does not track yet.
+ */
+export function createDirectory(deps: {
+  connections: readonly FeishuConnectionConfig[];
+  database: Database;
+  logger: Logger;
+  client: (connection: string) => lark.Client;
+  jobs: () => JobRunner;
+  registry: EventRegistry;
+  listeners: readonly DirectoryChangeListener[];
+  options?: DirectoryOptions;
+}): Directory {
+  const logger = deps.logger.child({ component: 'directory' });
+  const stepSeconds = deps.options?.syncStepSeconds ?? 40;
+  const mirrored = deps.connections.filter((connection) => connection.appType === 'self_built');
+  const scopes: DirectoryScope[] = mirrored.map((connection) => ({ connection: connection.name, tenantKey: '' }));
+  const syncDeps = { database: deps.database, client: deps.client, listeners: deps.listeners, logger, concurrency: deps.options?.syncConcurrency ?? 16 };
+
+  const syncJob: JobDefinition<SyncJobData> = defineJob<SyncJobData>({
+    name: 'directory.sync',
+    policy: 'singleton',
+    retryLimit: 20,
+    retryDelaySeconds: 10,
+    // A killed instance's step comes back after this; a step never runs longer than a third of it.
+    expireInSeconds: stepSeconds * 3,
+    handler: async ({ runId }) => {
+      const outcome = await runSyncStep(syncDeps, runId, stepSeconds * 1000);
+      if (outcome === 'more') await deps.jobs().enqueue(syncJob, { runId }, { singletonKey: `directory:${runId}` });
+    },
+  });
+  const startSync = createStartSync({ database: deps.database, jobs: deps.jobs, syncJob });
+
+  addContactHandlers({
+    registry: deps.registry,
+    scopeOf: (event: InboundEvent) => (mirrored.some((connection) => connection.name === event.connection) ? { connection: event.connection, tenantKey: '' } : undefined),
+    listeners: deps.listeners,
+    startSync,
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  const reconcileIfDue = async () => {
+    const interval = deps.options?.reconcileIntervalMs ?? 7 * 24 * 3_600_000;
+    for (const scope of scopes) {
+      const last = await deps.database.kysely
+        .selectFrom('directory_sync_runs')
+        .select(['finished_at'])
+        .where('connection', '=', scope.connection)
+        .where('tenant_key', '=', scope.tenantKey)
+        .where('kind', '!=', 'partial')
+        .where('status', '=', 'done')
+        .orderBy('finished_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      // Never synced: a full sync. Synced long ago: a reconcile. Either joins one already running.
+      if (last === undefined) await startSync(scope, 'full');
+      else if (last.finished_at !== null && Date.now() - last.finished_at.getTime() > interval) await startSync(scope, 'reconcile');
+    }
+  };
+
+  return {
+    startSync,
+    scopes,
+    jobs: [syncJob] as readonly JobDefinition<never>[],
+    async start() {
+      await reconcileIfDue();
+      timer = setInterval(() => void reconcileIfDue().catch((error: unknown) => logger.warn({ err: error }, 'directory reconcile check failed')), RECONCILE_CHECK_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export { createDirectory, type Directory, type DirectoryOptions } from './create-directory.ts';
+export type { DirectoryChange, DirectoryChangeKind, DirectoryChangeListener, DirectoryChangeType, DirectoryEntity } from './directory-change.ts';
+export type { DirectoryScope } from './entity-rows.ts';
+export { departmentViewOf, groupViewOf, userViewOf, type DepartmentView, type GroupView, type UserView } from './entity-views.ts';

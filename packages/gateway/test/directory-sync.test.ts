@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import { serializeDepartment, serializeUser } from '../../emulator/src/open-apis/contact/serialize.ts';
+import type { Gateway } from '../src/main.ts';
+import { startGatewayAgainst } from './support/start-gateway-against.ts';
+import { createPostgresDatabase } from './support/test-databases.ts';
+import { until } from './support/until.ts';
+
+const ids = { userIdType: 'open_id', departmentIdType: 'open_department_id' } as const;
+
+/** The emulator's users and departments as its Open API shows them to the app (the truth to mirror). */
+function feishuTruth(emulator: Emulator) {
+  const app = emulator.defaultApp();
+  const tenant = [...emulator.state.tenants.values()].find((candidate) => app.installations.has(candidate.tenantKey));
+  if (tenant === undefined) throw new Error('no tenant');
+  return {
+    users: [...tenant.users.values()].map((user) => serializeUser(app, tenant, user, ids)),
+    departments: [...tenant.departments.values()].filter((department) => department.openDepartmentId !== '0').map((department) => serializeDepartment(app, tenant, department, ids)),
+  };
+}
+
+async function syncFinished(gateway: Gateway) {
+  return await until(async () => {
+    const run = await gateway.database.kysely.selectFrom('directory_sync_runs').selectAll().where('status', '=', 'done').executeTakeFirst();
+    return run;
+  }, 120_000);
+}
+
+describe.each(['pglite', 'postgres'] as const)('a full directory sync on %s', (backend) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('mirrors every user and department with every mapped field equal to Feishu', { timeout: 180_000 }, async () => {
+    const emulator = await createEmulator({ seed: 700, users: 300, departments: 20 });
+    cleanups.push(async () => await emulator.close());
+    const env: Record<string, string> = {};
+    if (backend === 'postgres') {
+      const database = await createPostgresDatabase();
+      cleanups.push(async () => await database.drop());
+      Object.assign(env, { DATABASE_URL: database.url, GATEWAY_SECRET_KEY: randomBytes(32).toString('base64') });
+    }
+    const { gateway } = await startGatewayAgainst(emulator, { env });
+    cleanups.push(async () => await gateway.stop());
+
+    const run = await syncFinished(gateway);
+    const truth = feishuTruth(emulator);
+    const users = await gateway.database.kysely.selectFrom('directory_users').selectAll().execute();
+    expect(users).toHaveLength(truth.users.length);
+    const byOpenId = new Map(users.map((user) => [user.open_id, user]));
+    for (const expected of truth.users) {
+      const mirrored = byOpenId.get(String(expected['open_id']));
+      expect(mirrored, `user ${String(expected['open_id'])}`).toBeDefined();
+      expect({
+        union_id: mirrored?.union_id,
+        user_id: mirrored?.user_id,
+        name: mirrored?.name,
+        en_name: mirrored?.en_name,
+        email: mirrored?.email,
+        enterprise_email: mirrored?.enterprise_email,
+        mobile: mirrored?.mobile,
+        employee_no: mirrored?.employee_no,
+        employee_type: mirrored?.employee_type,
+        job_title: mirrored?.job_title,
+        leader_user_id: mirrored?.leader_user_id,
+        department_ids: mirrored?.department_ids,
+        status: mirrored?.status,
+        avatar: mirrored?.avatar,
+        join_time: Number(mirrored?.join_time),
+        is_tenant_manager: mirrored?.is_tenant_manager,
+        state: mirrored?.state,
+      }).toEqual({
+        union_id: expected['union_id'],
+        user_id: expected['user_id'] ?? null,
+        name: expected['name'],
+        en_name: expected['en_name'] ?? null,
+        email: expected['email'] ?? null,
+        enterprise_email: expected['enterprise_email'] ?? null,
+        mobile: expected['mobile'] ?? null,
+        employee_no: expected['employee_no'] ?? null,
+        employee_type: expected['employee_type'] ?? null,
+        job_title: expected['job_title'] ?? null,
+        leader_user_id: expected['leader_user_id'] ?? null,
+        department_ids: expected['department_ids'],
+        status: expected['status'],
+        avatar: expected['avatar'],
+        join_time: expected['join_time'],
+        is_tenant_manager: expected['is_tenant_manager'],
+        state: (expected['status'] as { is_resigned?: boolean; is_frozen?: boolean; is_exited?: boolean }).is_resigned === true ||
+          (expected['status'] as { is_frozen?: boolean }).is_frozen === true ||
+          (expected['status'] as { is_exited?: boolean }).is_exited === true
+          ? 'deactivated'
+          : 'active',
+      });
+    }
+
+    const departments = await gateway.database.kysely.selectFrom('directory_departments').selectAll().execute();
+    expect(departments).toHaveLength(truth.departments.length);
+    const byDepartmentId = new Map(departments.map((department) => [department.open_department_id, department]));
+    for (const expected of truth.departments) {
+      const mirrored = byDepartmentId.get(String(expected['open_department_id']));
+      expect({
+        name: mirrored?.name,
+        department_id: mirrored?.department_id,
+        parent: mirrored?.parent_open_department_id,
+        order: mirrored?.display_order,
+        leader: mirrored?.leader_user_id,
+        deleted: mirrored?.is_deleted,
+      }).toEqual({
+        name: expected['name'],
+        department_id: expected['department_id'] ?? null,
+        parent: expected['parent_department_id'],
+        order: expected['order'] === undefined ? null : String(expected['order'] as string | number),
+        leader: expected['leader_user_id'] ?? null,
+        deleted: false,
+      });
+    }
+    // Every mirrored entity was announced once, as created.
+    const changes = await gateway.database.kysely.selectFrom('directory_changes').select(['entity', 'kind']).execute();
+    expect(changes.filter((change) => change.entity === 'user' && change.kind === 'created')).toHaveLength(truth.users.length);
+    expect(Number(run.requests)).toBeGreaterThan(0);
+  });
+});
