@@ -18,7 +18,7 @@ function userPaths(options: GetUserOptions): string[] {
   return [...(tenant?.users.keys() ?? [])].map((userId) => `/open-apis/contact/v3/users/${userId}?user_id_type=user_id`);
 }
 
-async function tenantToken(url: string, appId: string, appSecret: string): Promise<string> {
+export async function tenantToken(url: string, appId: string, appSecret: string): Promise<string> {
   const response = await fetch(`${url}/open-apis/auth/v3/tenant_access_token/internal`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -75,7 +75,7 @@ export async function benchGetUserChild(options: GetUserOptions): Promise<ChildL
 }
 
 /** Reads the CLI's start-up lines: the URL, then the default app's credentials. */
-async function readBanner(stdout: NodeJS.ReadableStream): Promise<{ url: string; appId: string; appSecret: string }> {
+export async function readBanner(stdout: NodeJS.ReadableStream): Promise<{ url: string; appId: string; appSecret: string }> {
   let url: string | undefined;
   for await (const line of createInterface({ input: stdout })) {
     url ??= /listening on (\S+)/.exec(line)?.[1];
@@ -87,7 +87,7 @@ async function readBanner(stdout: NodeJS.ReadableStream): Promise<{ url: string;
 }
 
 /** User + system CPU seconds of a process from /proc (Linux; clock ticks assumed 100/s). */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -1,13 +1,15 @@
 /**
  * The emulator's benchmark (issue 3, "Performance"): GET-user requests/s (goal ≥ 3,000 on one
- * core), event pushes/s to a fast receiver (goal ≥ 1,000), and time and memory to generate
- * 100,000 users. Loopback only; stops by itself. The last line is `RESULT {json}`.
+ * core), event pushes/s to a fast receiver (goal ≥ 1,000), time and memory to generate 100,000
+ * users, and (issue 7) the directory listing calls against that org. Loopback only; stops by
+ * itself. The last line is `RESULT {json}`.
  *
  *   npm run bench -w packages/emulator            (BENCH_SECONDS=5 by default)
  */
 import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { promisify } from 'node:util';
+import { benchDirectoryListing } from './bench-directory-listing.ts';
 import { benchEventPush } from './bench-event-push.ts';
 import type { GenerateResult } from './bench-generate-org.ts';
 import { benchGetUserChild, benchGetUserInProcess } from './bench-get-user.ts';
@@ -38,6 +40,11 @@ const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', g
 const generated = JSON.parse(stdout) as GenerateResult;
 line(`Generate ${fixed(generated.users)} users / ${fixed(generated.departments)} departments: ${fixed(generated.ms)} ms, heap +${generated.heapDeltaMb} MB (heap ${generated.heapUsedMb} MB, RSS ${generated.rssMb} MB)`);
 
+const listing = await benchDirectoryListing({ seed: 42, users: 100_000, departments: 5_000, concurrency: 32, durationMs: seconds * 1000 });
+const perCpu = (value: number | undefined) => (value === undefined ? '' : `, ${fixed(value)} per emulator CPU-second`);
+line(`Directory listing (100,000 people, 5,000 departments, 50 a page): children ${fixed(listing.children.perSecond)} req/s${perCpu(listing.children.perCpuSecond)}; find_by_department ${fixed(listing.members.perSecond)} req/s${perCpu(listing.members.perCpuSecond)} (${listing.children.failed + listing.members.failed} failed)`);
+for (const failure of [listing.children.firstFailure, listing.members.firstFailure]) if (failure !== undefined) line(`  first failure: ${failure}`);
+
 const goals = { get_user_per_s: 3_000, event_push_per_s: 1_000, generate_ms: 10_000, generate_rss_mb: 1_024 };
 line(
   `Goals: GET user ≥ ${fixed(goals.get_user_per_s)}/s on one core ${Math.max(child.perSecond, child.perCpuSecond ?? 0) >= goals.get_user_per_s ? 'met' : 'MISSED'}; ` +
@@ -59,6 +66,11 @@ line(
     generate_rss_mb: generated.rssMb,
     generate_heap_mb: generated.heapUsedMb,
     generate_heap_delta_mb: generated.heapDeltaMb,
+    children_per_s: listing.children.perSecond,
+    children_per_emulator_cpu_s: listing.children.perCpuSecond ?? null,
+    find_by_department_per_s: listing.members.perSecond,
+    find_by_department_per_emulator_cpu_s: listing.members.perCpuSecond ?? null,
+    listing_failed: listing.children.failed + listing.members.failed,
     goals,
   })}`,
 );

@@ -15,6 +15,7 @@ Options:
   --departments M          Departments in the default tenant (default 12)
   --time-scale X           Run emulated time X times faster (default 1)
   --rate-limit-multiplier X  Multiply every rate limit (default 1)
+  --max-recursive-departments N  children?fetch_child=true answers 43010 above N departments (default 1000)
   -h, --help               Show this help
 `;
 
@@ -34,6 +35,7 @@ export async function runEmulatorCli(argv: readonly string[]): Promise<number | 
         departments: { type: 'string' },
         'time-scale': { type: 'string' },
         'rate-limit-multiplier': { type: 'string' },
+        'max-recursive-departments': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -51,7 +53,7 @@ export async function runEmulatorCli(argv: readonly string[]): Promise<number | 
     return 2;
   }
   const numbers: Record<string, number> = {};
-  for (const key of ['port', 'seed', 'users', 'departments', 'time-scale', 'rate-limit-multiplier'] as const) {
+  for (const key of ['port', 'seed', 'users', 'departments', 'time-scale', 'rate-limit-multiplier', 'max-recursive-departments'] as const) {
     const text = values[key];
     if (text === undefined) continue;
     const value = Number(text);
@@ -70,6 +72,7 @@ export async function runEmulatorCli(argv: readonly string[]): Promise<number | 
     ...(numbers['departments'] === undefined ? {} : { departments: numbers['departments'] }),
     ...(numbers['time-scale'] === undefined ? {} : { timeScale: numbers['time-scale'] }),
     ...(numbers['rate-limit-multiplier'] === undefined ? {} : { rateLimitMultiplier: numbers['rate-limit-multiplier'] }),
+    ...(numbers['max-recursive-departments'] === undefined ? {} : { maxRecursiveDepartments: numbers['max-recursive-departments'] }),
   });
   const app = emulator.defaultApp();
   process.stdout.write(`Feishu emulator listening on ${emulator.url}\n`);

@@ -5,6 +5,7 @@ import { createApiKeys, parseApiKeysCommand, runApiKeysCommand, type ApiKeysComm
 import { formatConfigProblems, loadConfig, secretValuesOf, type Config, type ConfigProblem } from './config/index.ts';
 import { openDatabase, runMigrations, type Database } from './db/index.ts';
 import { GatewayError, isGatewayError } from './errors/index.ts';
+import { parseSyncCommand, runSyncCommand, type SyncDirectoryRequest } from './directory/index.ts';
 import { parseReplayCommand, runReplayCommand, type ReplayCriteria } from './events/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
 import { migrateDatabase, startGateway } from './main.ts';
@@ -22,6 +23,10 @@ Commands:
   events replay       Dispatch stored events to their handlers again, either
                         --id ID [--id ID …]  or  any of --type TYPE --connection NAME
                         --since ISO-TIME --until ISO-TIME --status handled|failed|dead
+  sync directory      Compare the directory mirror with Feishu and repair every
+                        difference (a reconcile), or with --full sync it afresh;
+                        [--connection NAME] (default: default). The running
+                        gateway does the work; one already running is joined.
 
 Options:
   --config FILE   Read settings from a JSON or YAML file (environment variables win)
@@ -38,7 +43,7 @@ const forcedExitAfterMs = 9_500;
 
 type Io = { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
 
-type Command = { name: 'start' } | { name: 'migrate' } | { name: 'api-keys'; request: ApiKeysCommand } | { name: 'events'; criteria: ReplayCriteria };
+type Command = { name: 'start' } | { name: 'migrate' } | { name: 'api-keys'; request: ApiKeysCommand } | { name: 'events'; criteria: ReplayCriteria } | { name: 'sync'; request: SyncDirectoryRequest };
 
 // The flags each command takes beyond the global ones.
 const commandFlags: Readonly<Record<string, readonly string[]>> = {
@@ -46,6 +51,7 @@ const commandFlags: Readonly<Record<string, readonly string[]>> = {
   migrate: [],
   'api-keys': ['name', 'scope'],
   events: ['id', 'type', 'connection', 'since', 'until', 'status'],
+  sync: ['connection', 'full'],
 };
 
 /**
@@ -71,6 +77,7 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
         since: { type: 'string' },
         until: { type: 'string' },
         status: { type: 'string' },
+        full: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -114,6 +121,13 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     if (command.name === 'api-keys') {
       const { request } = command;
       await withDatabase(config, logger, io, async (database) => await runApiKeysCommand(createApiKeys(database), request, io));
+      return 0;
+    }
+    if (command.name === 'sync') {
+      const { request } = command;
+      const connections = config.envConnection === undefined ? [] : [config.envConnection];
+      const { runId, joined } = await withDatabase(config, logger, io, async (database) => await runSyncCommand(database, logger, connections, request));
+      io.stdout(joined ? `A directory sync is already running (run ${runId}); it continues.\n` : `Directory ${request.full ? 'full sync' : 'reconcile'} started (run ${runId}); the gateway runs it.\n`);
       return 0;
     }
     if (command.name === 'events') {
@@ -170,6 +184,7 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
   if (foreign !== undefined) throw usage(`--${foreign} is not an option of ${name}`);
   if (name === 'api-keys') return { name, request: parseApiKeysCommand(args, { name: values['name'] as string | undefined, scope: values['scope'] as string[] | undefined }) };
   if (name === 'events') return { name, criteria: parseReplayCommand(args, values) };
+  if (name === 'sync') return { name, request: parseSyncCommand(args, { connection: values['connection'] as string | undefined, full: values['full'] as boolean | undefined }) };
   if (args.length > 0) throw usage(`unexpected argument "${args[0] ?? ''}"`);
   return name === 'start' ? { name } : { name: 'migrate' };
 }

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { controlError } from '../errors/control-error.ts';
 import { readJson } from '../http/read-json.ts';
+import { parseContactScope } from './contact-scope-input.ts';
 import { generateOrg } from '../generator/generate-org.ts';
 import { createApp, type EmulatorState } from '../state/emulator-state.ts';
 import type { App, ContactScope, Tenant } from '../state/types.ts';
@@ -45,7 +46,9 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
   app.patch('/_emulator/apps/:app_id', async (c) => {
     const target = findApp(state, c);
     const body = await readJson(c);
-    // First, so a refused mode leaves the app untouched.
+    // Checked first, so a refused scope or mode leaves the app untouched.
+    const contactScope = 'contact_scope' in body ? parseContactScope(state, target, body['contact_scope']) : undefined;
+    if (body['silent'] !== undefined && typeof body['silent'] !== 'boolean') throw controlError(400, 'silent must be true or false');
     applyModes(target, body);
     const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
     if ('event_request_url' in body) target.eventRequestUrl = text('event_request_url');
@@ -58,15 +61,11 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
     if (Array.isArray(body['redirect_urls'])) target.redirectUrls = (body['redirect_urls'] as unknown[]).map(String);
     if (Array.isArray(body['subscribed_events'])) target.subscribedEvents = new Set((body['subscribed_events'] as unknown[]).map(String));
     if (Array.isArray(body['scopes'])) target.scopes = new Set((body['scopes'] as unknown[]).map(String));
-    const contactScope = body['contact_scope'];
-    if (typeof contactScope === 'object' && contactScope !== null) {
-      const scope = contactScope as Record<string, unknown>;
-      const tenantKey = typeof scope['tenant_key'] === 'string' ? scope['tenant_key'] : [...target.installations.keys()][0];
-      if (tenantKey === undefined || !target.installations.has(tenantKey)) throw controlError(400, 'contact_scope.tenant_key: the app is not installed there');
-      const list = (key: string) => (Array.isArray(scope[key]) ? (scope[key] as unknown[]).map(String) : []);
-      const previous = target.installations.get(tenantKey);
-      target.installations.set(tenantKey, { departments: list('departments'), users: list('users'), groups: list('groups') });
-      if (previous !== undefined) hooks.contactScopeChanged(target, tenantKey, previous);
+    if (contactScope !== undefined) {
+      const previous = target.installations.get(contactScope.tenantKey);
+      target.installations.set(contactScope.tenantKey, contactScope.scope);
+      // `silent` changes the scope without contact.scope.updated_v3, like the directory routes.
+      if (previous !== undefined && body['silent'] !== true) hooks.contactScopeChanged(target, contactScope.tenantKey, previous);
     }
     // Saving a request URL runs Feishu's url_verification handshake; the result is reported, and
     // the URL is kept either way so a receiver that is not up yet can be configured in advance.
@@ -121,7 +120,11 @@ export function addControlRoutes(app: Hono, state: EmulatorState, hooks: Control
 
   app.patch('/_emulator/settings', async (c) => {
     const body = await readJson(c);
-    if (typeof body['max_recursive_departments'] === 'number') state.options = { ...state.options, maxRecursiveDepartments: body['max_recursive_departments'] };
+    const maxRecursive = body['max_recursive_departments'];
+    if (maxRecursive !== undefined) {
+      if (!Number.isInteger(maxRecursive) || (maxRecursive as number) < 0) throw controlError(400, 'max_recursive_departments must be a whole number from 0');
+      state.options = { ...state.options, maxRecursiveDepartments: maxRecursive as number };
+    }
     return c.json({ max_recursive_departments: state.options.maxRecursiveDepartments, rate_limit_multiplier: state.options.rateLimitMultiplier });
   });
 

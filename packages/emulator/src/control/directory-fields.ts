@@ -114,6 +114,10 @@ export function applyUserFields(tenant: Tenant, user: User, body: Body): User {
     user[field] = body[key] as number;
   }
   if (typeof body['is_tenant_manager'] === 'boolean') user.isTenantManager = body['is_tenant_manager'];
+  if (body['is_frozen'] !== undefined) {
+    if (typeof body['is_frozen'] !== 'boolean') throw controlError(400, 'is_frozen must be true or false');
+    user.status.isFrozen = body['is_frozen'];
+  }
   if (body['department_ids'] !== undefined) {
     const ids = body['department_ids'];
     if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) throw controlError(400, 'department_ids must be a non-empty list of department ids');

@@ -13,6 +13,7 @@ import {
 } from '../events/contact-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { readJson } from '../http/read-json.ts';
+import { eventSinkFor } from './event-sink-for.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
 import { putDepartment, putUser } from '../state/tenant.ts';
 import type { Department, Tenant, User } from '../state/types.ts';
@@ -34,16 +35,18 @@ const base = '/_emulator/directory';
 /**
  * Directory changes as an administrator makes them in the Feishu admin console: hire, update,
  * move, resign and delete people; create, update, move and delete departments. Each change emits
- * the contact event Feishu sends (platform doc §6) to the subscribed apps that can see it.
- * The tenant is `tenant_key` (body or query), else the default tenant.
+ * the contact event Feishu sends (platform doc §6) to the subscribed apps that can see it, unless
+ * the call is `silent` (see `eventSinkFor`). The tenant is `tenant_key` (body or query), else the
+ * default tenant. User groups and workforce types have routes of their own.
  */
 export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBus): void {
   app.post(`${base}/users`, async (c) => {
     const body = await readJson(c);
+    const events = eventSinkFor(bus, c, body);
     const tenant = tenantOf(state, c, body);
     const user = applyUserFields(tenant, newUser(state, tenant, body), body);
     putUser(tenant, user);
-    emitUserCreated(bus, tenant, user);
+    emitUserCreated(events, tenant, user);
     return c.json({ user: describeUser(state, tenant, user) }, 201);
   });
 
@@ -55,6 +58,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
   const changeUser = (path: string, change: (tenant: Tenant, user: User, body: Body) => void) =>
     async (c: Context) => {
       const body = await readJson(c);
+      const events = eventSinkFor(bus, c, body);
       const tenant = tenantOf(state, c, body);
       const before = existingUser(state, tenant, c.req.param('user_id') ?? '');
       if (before.status.isResigned) throw controlError(409, `${path}: the user has resigned`);
@@ -62,7 +66,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
       change(tenant, after, body);
       const sawBefore = appsWhere(state, tenant, userVisibleTo(tenant, before));
       putUser(tenant, after);
-      emitUserUpdated(bus, tenant, before, after, sawBefore);
+      emitUserUpdated(events, tenant, before, after, sawBefore);
       return c.json({ user: describeUser(state, tenant, after) });
     };
 
@@ -78,13 +82,14 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
 
   const removeUser = (resign: boolean) => async (c: Context) => {
     const body = await readJson(c);
+    const events = eventSinkFor(bus, c, body);
     const tenant = tenantOf(state, c, body);
     const before = existingUser(state, tenant, c.req.param('user_id') ?? '');
     const after: User = { ...before, status: { ...before.status, isResigned: true, isActivated: false }, deleted: !resign };
     const sawBefore = appsWhere(state, tenant, userVisibleTo(tenant, before));
     putUser(tenant, after);
     // Resigning is what the deleted event reports; deleting someone who already resigned is silent.
-    if (!before.status.isResigned) emitUserDeleted(bus, tenant, before, after, sawBefore);
+    if (!before.status.isResigned) emitUserDeleted(events, tenant, before, after, sawBefore);
     return c.json({ user: describeUser(state, tenant, after) });
   };
   app.post(`${base}/users/:user_id/resign`, removeUser(true));
@@ -92,6 +97,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
 
   app.post(`${base}/departments`, async (c) => {
     const body = await readJson(c);
+    const events = eventSinkFor(bus, c, body);
     const tenant = tenantOf(state, c, body);
     const name = stringOf(body, 'name');
     if (name === undefined || name === '') throw controlError(400, 'name is required');
@@ -111,7 +117,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
     };
     applyDepartmentFields(state, tenant, department, body);
     putDepartment(tenant, department);
-    emitDepartmentCreated(bus, tenant, department);
+    emitDepartmentCreated(events, tenant, department);
     return c.json({ department: describeDepartment(department) }, 201);
   });
 
@@ -122,6 +128,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
 
   const changeDepartment = (moveOnly: boolean) => async (c: Context) => {
     const body = await readJson(c);
+    const events = eventSinkFor(bus, c, body);
     const tenant = tenantOf(state, c, body);
     const before = existingDepartment(tenant, c.req.param('department_id') ?? '');
     if (before.openDepartmentId === '0') throw controlError(400, 'the root department cannot be changed');
@@ -130,7 +137,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
     applyDepartmentFields(state, tenant, after, moveOnly ? { parent_department_id: body['parent_department_id'] } : body);
     const sawBefore = appsWhere(state, tenant, departmentVisibleTo(tenant, before.openDepartmentId));
     putDepartment(tenant, after);
-    emitDepartmentUpdated(bus, tenant, before, after, sawBefore);
+    emitDepartmentUpdated(events, tenant, before, after, sawBefore);
     return c.json({ department: describeDepartment(after) });
   };
   app.patch(`${base}/departments/:department_id`, changeDepartment(false));
@@ -138,6 +145,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
 
   app.delete(`${base}/departments/:department_id`, async (c) => {
     const body = await readJson(c);
+    const events = eventSinkFor(bus, c, body);
     const tenant = tenantOf(state, c, body);
     const before = existingDepartment(tenant, c.req.param('department_id'));
     if (before.openDepartmentId === '0') throw controlError(400, 'the root department cannot be deleted');
@@ -149,7 +157,7 @@ export function addDirectoryRoutes(app: Hono, state: EmulatorState, bus: EventBu
     const sawBefore = appsWhere(state, tenant, departmentVisibleTo(tenant, before.openDepartmentId));
     const after: Department = { ...before, deleted: true };
     putDepartment(tenant, after);
-    emitDepartmentDeleted(bus, tenant, after, sawBefore);
+    emitDepartmentDeleted(events, tenant, after, sawBefore);
     return c.json({ department: describeDepartment(after) });
   });
 }

@@ -5,6 +5,9 @@ import type { App, ContactScope, Department, Tenant, User } from '../state/types
 import { serializeDepartment, serializeGroup, serializeUser, type IdTypes } from '../open-apis/contact/serialize.ts';
 import type { EventBus } from './event-bus.ts';
 
+/** Where contact events go: the bus, or a sink that drops them for a silent change. */
+export type EventSink = Pick<EventBus, 'emit'>;
+
 // The contact events of platform doc §6, as apps receive them: open_id and open_department_id
 // ids, fields behind field scopes left out, and only apps whose contact scope covers the entity.
 
@@ -20,7 +23,7 @@ export function appsWhere(state: EmulatorState, tenant: Tenant, visible: (app: A
 export const userVisibleTo = (tenant: Tenant, user: User) => (app: App) => userInScope(app, tenant, user);
 export const departmentVisibleTo = (tenant: Tenant, openDepartmentId: string) => (app: App) => departmentInScope(app, tenant, openDepartmentId);
 
-export function emitUserCreated(bus: EventBus, tenant: Tenant, user: User): void {
+export function emitUserCreated(bus: EventSink, tenant: Tenant, user: User): void {
   bus.emit(tenant.tenantKey, 'contact.user.created_v3', (app) => (userInScope(app, tenant, user) ? { object: serializeUser(app, tenant, user, eventIds) } : undefined));
 }
 
@@ -32,7 +35,7 @@ const separateFieldGroups: readonly (readonly string[])[] = [['email', 'enterpri
  * changed as the app sees them. Apps that saw the user before or see it now are told; an app that
  * cannot see any changed field gets nothing.
  */
-export function emitUserUpdated(bus: EventBus, tenant: Tenant, before: User, after: User, sawBefore: Set<string>): void {
+export function emitUserUpdated(bus: EventSink, tenant: Tenant, before: User, after: User, sawBefore: Set<string>): void {
   const groups = [...separateFieldGroups, undefined];
   for (const group of groups) {
     bus.emit(tenant.tenantKey, 'contact.user.updated_v3', (app) => {
@@ -47,7 +50,7 @@ export function emitUserUpdated(bus: EventBus, tenant: Tenant, before: User, aft
 }
 
 /** `contact.user.deleted_v3`, sent for resignations and deletions alike (the event is "员工离职"). */
-export function emitUserDeleted(bus: EventBus, tenant: Tenant, before: User, after: User, sawBefore: Set<string>): void {
+export function emitUserDeleted(bus: EventSink, tenant: Tenant, before: User, after: User, sawBefore: Set<string>): void {
   bus.emit(tenant.tenantKey, 'contact.user.deleted_v3', (app) =>
     sawBefore.has(app.appId)
       ? { object: serializeUser(app, tenant, after, eventIds), old_object: { department_ids: before.departmentIds, open_id: openIdOf(app, tenant.tenantKey, before.userId) } }
@@ -57,7 +60,7 @@ export function emitUserDeleted(bus: EventBus, tenant: Tenant, before: User, aft
 
 /** The department object of contact events (§6); unlike the REST API, `order` is a number. */
 export function departmentEventObject(app: App, tenant: Tenant, department: Department): Record<string, unknown> {
-  const full = serializeDepartment(app, tenant, department, eventIds);
+  const full = serializeDepartment(app, tenant, department, eventIds, { counts: false });
   const pick = (key: string) => (full[key] === undefined ? {} : { [key]: full[key] });
   return {
     name: full['name'],
@@ -73,13 +76,13 @@ export function departmentEventObject(app: App, tenant: Tenant, department: Depa
   };
 }
 
-export function emitDepartmentCreated(bus: EventBus, tenant: Tenant, department: Department): void {
+export function emitDepartmentCreated(bus: EventSink, tenant: Tenant, department: Department): void {
   bus.emit(tenant.tenantKey, 'contact.department.created_v3', (app) =>
     departmentInScope(app, tenant, department.openDepartmentId) ? { object: departmentEventObject(app, tenant, department) } : undefined,
   );
 }
 
-export function emitDepartmentUpdated(bus: EventBus, tenant: Tenant, before: Department, after: Department, sawBefore: Set<string>): void {
+export function emitDepartmentUpdated(bus: EventSink, tenant: Tenant, before: Department, after: Department, sawBefore: Set<string>): void {
   bus.emit(tenant.tenantKey, 'contact.department.updated_v3', (app) => {
     if (!sawBefore.has(app.appId) && !departmentInScope(app, tenant, after.openDepartmentId)) return undefined;
     const object = departmentEventObject(app, tenant, after);
@@ -88,7 +91,7 @@ export function emitDepartmentUpdated(bus: EventBus, tenant: Tenant, before: Dep
   });
 }
 
-export function emitDepartmentDeleted(bus: EventBus, tenant: Tenant, after: Department, sawBefore: Set<string>): void {
+export function emitDepartmentDeleted(bus: EventSink, tenant: Tenant, after: Department, sawBefore: Set<string>): void {
   bus.emit(tenant.tenantKey, 'contact.department.deleted_v3', (app) =>
     sawBefore.has(app.appId)
       ? { object: departmentEventObject(app, tenant, after), old_object: { status: { is_deleted: false }, open_department_id: after.openDepartmentId } }
@@ -100,7 +103,7 @@ export function emitDepartmentDeleted(bus: EventBus, tenant: Tenant, after: Depa
  * `contact.scope.updated_v3` to the one app whose contact scope in `tenantKey` changed: what
  * entered and what left the scope, as full objects (§6).
  */
-export function emitScopeUpdated(bus: EventBus, state: EmulatorState, changedApp: App, tenantKey: string, previous: ContactScope): void {
+export function emitScopeUpdated(bus: EventSink, state: EmulatorState, changedApp: App, tenantKey: string, previous: ContactScope): void {
   const tenant = state.tenants.get(tenantKey);
   const current = changedApp.installations.get(tenantKey);
   if (tenant === undefined || current === undefined) return;

@@ -3,7 +3,9 @@ import { addCardControlRoutes } from '../control/card-routes.ts';
 import { addControlRoutes, type ControlHooks } from '../control/control-routes.ts';
 import { addMessageControlRoutes } from '../control/message-routes.ts';
 import { addDeliveryRoutes } from '../control/delivery-routes.ts';
+import { addDirectoryGroupRoutes } from '../control/directory-group-routes.ts';
 import { addDirectoryRoutes } from '../control/directory-routes.ts';
+import { addEmployeeTypeRoutes } from '../control/employee-type-routes.ts';
 import { addFaultRoutes } from '../control/fault-routes.ts';
 import { addLimitRoutes } from '../control/limit-routes.ts';
 import { addLongConnectionRoutes } from '../control/long-connection-routes.ts';
@@ -46,6 +48,8 @@ export function createEmulatorApp(state: EmulatorState, hooks: ControlHooks, bus
   addControlRoutes(app, state, hooks);
   addMessageControlRoutes(app, state, bus);
   addDirectoryRoutes(app, state, bus);
+  addDirectoryGroupRoutes(app, state);
+  addEmployeeTypeRoutes(app, state, bus);
   addDeliveryRoutes(app, state, bus);
   addLimitRoutes(app, state);
   addFaultRoutes(app, state);

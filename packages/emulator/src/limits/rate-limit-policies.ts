@@ -86,6 +86,7 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
   policy('contact.v3.department.search', 'POST', `${contact}/departments/search`, TIERS.special),
   policy('contact.v3.department.children', 'GET', `${contact}/departments/:department_id/children`, TIERS.tier4),
   policy('contact.v3.department.get', 'GET', `${contact}/departments/:department_id`, TIERS.special),
+  policy('contact.v3.employee_type_enum.list', 'GET', `${contact}/employee_type_enums`, TIERS.special),
 
   // IM v1: messages and chats are tier 4, plus the per-target caps.
   policy('im.v1.message.create', 'POST', `${im}/messages`, TIERS.tier4, { target: 'receiver' }),

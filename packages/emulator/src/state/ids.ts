@@ -10,9 +10,19 @@ export type UserIdFamily = UserIdType | 'email' | 'mobile';
 
 const digest = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
+// Computed open_ids per app and tenant: listing calls derive one or two per person returned, and
+// a SHA-256 each was a noticeable share of a find_by_department page.
+const openIds = new WeakMap<App, Map<string, Map<string, string>>>();
+
 /** In Feishu an open_id identifies a user *to one app*: two apps see two different open_ids. */
 export function openIdOf(app: App, tenantKey: string, userId: string): string {
-  return `ou_${digest(`open:${app.appId}:${tenantKey}:${userId}`, 32)}`;
+  let byTenant = openIds.get(app);
+  if (byTenant === undefined) openIds.set(app, (byTenant = new Map<string, Map<string, string>>()));
+  let byUser = byTenant.get(tenantKey);
+  if (byUser === undefined) byTenant.set(tenantKey, (byUser = new Map<string, string>()));
+  let openId = byUser.get(userId);
+  if (openId === undefined) byUser.set(userId, (openId = `ou_${digest(`open:${app.appId}:${tenantKey}:${userId}`, 32)}`));
+  return openId;
 }
 
 /** union_id is the same for every app of one developer; the emulator has one developer. */

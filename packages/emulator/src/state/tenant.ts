@@ -1,3 +1,4 @@
+import { builtInEmployeeTypes } from './employee-type-enums.ts';
 import type { Department, Tenant, User } from './types.ts';
 
 /** A tenant with only its root department (`0`). */
@@ -12,7 +13,9 @@ export function createTenant(options: { tenantKey: string; name: string; domain:
     usersByEmail: new Map(),
     usersByMobile: new Map(),
     groups: new Map(),
+    employeeTypeEnums: new Map(builtInEmployeeTypes(options.tenantKey).map((option) => [option.enumId, option])),
     chats: new Map(),
+    revision: 0,
   };
   putDepartment(tenant, {
     openDepartmentId: '0',
@@ -30,6 +33,7 @@ export function createTenant(options: { tenantKey: string; name: string; domain:
 
 /** Adds or replaces a department, keeping the parent → children index current. */
 export function putDepartment(tenant: Tenant, department: Department): void {
+  tenant.revision += 1;
   const previous = tenant.departments.get(department.openDepartmentId);
   if (previous !== undefined) tenant.children.get(previous.parentId)?.delete(previous.openDepartmentId);
   tenant.departments.set(department.openDepartmentId, department);
@@ -42,6 +46,7 @@ export function putDepartment(tenant: Tenant, department: Department): void {
 
 /** Adds or replaces a user, keeping the membership, email, mobile and union_id indexes current. */
 export function putUser(tenant: Tenant, user: User): void {
+  tenant.revision += 1;
   const previous = tenant.users.get(user.userId);
   if (previous !== undefined) {
     for (const departmentId of previous.departmentIds) tenant.members.get(departmentId)?.delete(previous.userId);

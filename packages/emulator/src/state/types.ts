@@ -54,7 +54,14 @@ export type Tenant = {
   usersByEmail: Map<string, string>;
   usersByMobile: Map<string, string>;
   groups: Map<string, Group>;
+  /** Workforce types (人员类型) by enum_id: the five built-in ones and custom ones. */
+  employeeTypeEnums: Map<string, EmployeeTypeEnum>;
   chats: Map<string, Chat>;
+  /**
+   * Bumped by every change to departments or users (`putDepartment`, `putUser`), so views derived
+   * from them (sorted children, member lists, member counts) can be cached until the next change.
+   */
+  revision: number;
 };
 
 export type Department = {
@@ -109,6 +116,18 @@ export type Group = {
   type: 1 | 2;
   memberUserIds: Set<string>;
   memberDepartmentIds: Set<string>;
+};
+
+/** An option of the tenant's workforce type (人员类型); `enumValue` is what `employee_type` holds. */
+export type EmployeeTypeEnum = {
+  enumId: string;
+  enumValue: string;
+  content: string;
+  /** 1 built-in, 2 custom. */
+  enumType: 1 | 2;
+  /** 1 active, 2 inactive. */
+  enumStatus: 1 | 2;
+  i18nContent: { locale: string; value: string }[];
 };
 
 export type Chat = {

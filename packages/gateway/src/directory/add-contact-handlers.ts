@@ -42,7 +42,14 @@ export function addContactHandlers(deps: ContactHandlerDeps): void {
 
   deps.registry.onInTransaction('contact.user.created_v3', entities(userSpec, user, false), byObject);
   deps.registry.onInTransaction('contact.user.updated_v3', entities(userSpec, user, false), byObject);
-  deps.registry.onInTransaction('contact.user.deleted_v3', entities(userSpec, user, true), byObject);
+  // Feishu's "deleted" user event is a resignation: the person stays resolvable through the API
+  // with `is_resigned`, so the mirror keeps them as deactivated, as a sync reading them would.
+  // (A user is `deleted` in the mirror when Feishu no longer shows them at all.)
+  const resigned = (scope: DirectoryScope, object: unknown, version: number) => {
+    const parsed = feishuUser.safeParse(object);
+    return parsed.success ? userRowOf(scope, { ...parsed.data, status: { ...parsed.data.status, is_resigned: true } }, version) : undefined;
+  };
+  deps.registry.onInTransaction('contact.user.deleted_v3', entities(userSpec, resigned, false), byObject);
   deps.registry.onInTransaction('contact.department.created_v3', entities(departmentSpec, department, false), byObject);
   deps.registry.onInTransaction('contact.department.updated_v3', entities(departmentSpec, department, false), byObject);
   deps.registry.onInTransaction('contact.department.deleted_v3', entities(departmentSpec, department, true), byObject);

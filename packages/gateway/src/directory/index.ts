@@ -2,3 +2,4 @@ export { createDirectory, type Directory, type DirectoryOptions } from './create
 export type { DirectoryChange, DirectoryChangeKind, DirectoryChangeListener, DirectoryChangeType, DirectoryEntity } from './directory-change.ts';
 export type { DirectoryScope } from './entity-rows.ts';
 export { departmentViewOf, groupViewOf, userViewOf, type DepartmentView, type GroupView, type UserView } from './entity-views.ts';
+export { parseSyncCommand, runSyncCommand, type SyncDirectoryRequest } from './sync-directory-command.ts';

@@ -83,7 +83,7 @@ export async function writeEntities(spec: EntitySpec, transaction: DbTransaction
       continue;
     }
     const oldView = spec.viewOf(old);
-    const changedFields = Object.keys(view).filter((field) => JSON.stringify(view[field]) !== JSON.stringify(oldView[field]));
+    const changedFields = Object.keys(view).filter((field) => canonicalJson(view[field]) !== canonicalJson(oldView[field]));
     if (changedFields.length === 0) {
       if (context.syncRun !== undefined || Number(old['version']) !== context.version) seenOnly.push(entityId);
       continue;
@@ -179,6 +179,13 @@ export async function recordChanges(
   );
   for (const change of changes) for (const listener of context.listeners) await listener(transaction, change);
   return changes;
+}
+
+/** JSON with object keys sorted: jsonb gives keys back in its own order, which is no change. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => compareKeys(a, b))) : inner,
+  );
 }
 
 function compareKeys(a: unknown, b: unknown): number {

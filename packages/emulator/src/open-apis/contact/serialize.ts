@@ -1,3 +1,4 @@
+import { directoryIndex } from '../../state/directory-index.ts';
 import { userIdAs, type DepartmentIdType, type UserIdType } from '../../state/ids.ts';
 import type { App, Department, Group, Tenant, User } from '../../state/types.ts';
 import { serializeStatus } from './serialize-status.ts';
@@ -13,8 +14,7 @@ export function departmentIdAs(tenant: Tenant, openDepartmentId: string, idType:
 /** Finds a department by an id of either family. */
 export function findDepartment(tenant: Tenant, id: string, idType: DepartmentIdType): Department | undefined {
   if (idType === 'open_department_id' || id === '0') return tenant.departments.get(id);
-  for (const department of tenant.departments.values()) if (department.departmentId === id && !department.deleted) return department;
-  return undefined;
+  return directoryIndex(tenant).byCustomId(id);
 }
 
 /** The user object of contact v3; fields behind a field scope are absent without it. */
@@ -46,7 +46,8 @@ export function serializeUser(app: App, tenant: Tenant, user: User, ids: IdTypes
     orders: user.departmentIds.map((id, index) => ({
       department_id: departmentIdAs(tenant, id, ids.departmentIdType),
       user_order: 0,
-      department_order: index + 1,
+      // Larger comes first; the primary department has the largest (user/get docs).
+      department_order: user.departmentIds.length - index,
       is_primary_dept: id === primary,
     })),
   };
@@ -57,10 +58,12 @@ function leaderOf(app: App, tenant: Tenant, leaderUserId: string, idType: UserId
   return leader === undefined ? {} : { leader_user_id: userIdAs(app, tenant.tenantKey, leader, idType) };
 }
 
-export function serializeDepartment(app: App, tenant: Tenant, department: Department, ids: IdTypes): Record<string, unknown> {
-  const members = tenant.members.get(department.openDepartmentId);
-  let activeMembers = 0;
-  for (const userId of members ?? []) if (tenant.users.get(userId)?.status.isResigned === false) activeMembers += 1;
+/**
+ * The department object of contact v3. `counts: false` leaves out the member counts, which cover
+ * the whole subtree and are recounted after every directory change; events do not carry them.
+ */
+export function serializeDepartment(app: App, tenant: Tenant, department: Department, ids: IdTypes, options: { counts: boolean } = { counts: true }): Record<string, unknown> {
+  const index = options.counts ? directoryIndex(tenant) : undefined;
   const leader = department.leaderUserId === undefined ? undefined : tenant.users.get(department.leaderUserId);
   const leaderId = leader === undefined ? undefined : userIdAs(app, tenant.tenantKey, leader, ids.userIdType);
   return {
@@ -72,8 +75,8 @@ export function serializeDepartment(app: App, tenant: Tenant, department: Depart
     ...(leaderId === undefined ? {} : { leader_user_id: leaderId, leaders: [{ leaderType: 1, leaderID: leaderId }] }),
     ...(department.chatId === undefined ? {} : { chat_id: department.chatId }),
     order: String(department.order),
-    member_count: activeMembers,
-    primary_member_count: activeMembers,
+    // Both count the whole subtree (department/children docs), not only direct members.
+    ...(index === undefined ? {} : { member_count: index.memberCount(department.openDepartmentId), primary_member_count: index.primaryMemberCount(department.openDepartmentId) }),
     status: { is_deleted: department.deleted },
   };
 }
