@@ -53,4 +53,23 @@ describe('rate-limit counters are bounded', () => {
     }
     expect(await counters(emulator)).toEqual([]);
   });
+
+  it('counts every call per app and API in /_emulator/api-calls, refused ones apart, until cleared', async () => {
+    emulator = await perTest.start({ seed: 42, ...slowClock });
+    const { appId, appSecret } = emulator.defaultApp();
+    const token = (await openApi(emulator, 'POST', '/open-apis/auth/v3/tenant_access_token/internal', { body: { app_id: appId, app_secret: appSecret } })).body['tenant_access_token'] as string;
+    const [user] = someUsers(emulator, 1);
+    const send = () =>
+      openApi(emulator!, 'POST', '/open-apis/im/v1/messages?receive_id_type=open_id', { token, body: { receive_id: openId(emulator!, emulator!.defaultApp(), user ?? ''), msg_type: 'text', content: '{"text":"hi"}' } });
+    // Five per user per second are allowed; the sixth and seventh are refused.
+    for (let index = 0; index < 7; index += 1) await send();
+    const calls = await control<{ items: { app_id: string; api: string; calls: number; refused: number }[]; total: number }>(emulator, 'GET', `/_emulator/api-calls?app_id=${appId}`);
+    expect(calls.items.find((item) => item.api === 'im.v1.message.create')).toEqual({ app_id: appId, api: 'im.v1.message.create', calls: 7, refused: 2 });
+    expect(calls.total).toBe(calls.items.reduce((sum, item) => sum + item.calls, 0));
+    // Past every window the history stays (the rate-limit counters do not).
+    await control(emulator, 'POST', '/_emulator/clock/advance', { seconds: 120 });
+    expect((await control<{ total: number }>(emulator, 'GET', '/_emulator/api-calls')).total).toBe(calls.total);
+    expect((await control<{ cleared: number }>(emulator, 'DELETE', '/_emulator/api-calls')).cleared).toBeGreaterThan(0);
+    expect((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/api-calls')).items).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { errorResponse } from '../errors/error-response.ts';
 import { hookErrors } from '../open-apis/im/hook-errors.ts';
 import { imErrors } from '../open-apis/im/im-errors.ts';
 import type { EmulatorState } from '../state/emulator-state.ts';
+import { apiCallsFor } from './api-calls-for.ts';
 import { classifyRequest } from './classify-request.ts';
 import { limitChecks } from './limit-checks.ts';
 import { limiterFor } from './limiter-for.ts';
@@ -22,6 +23,9 @@ export function rateLimitMiddleware(state: EmulatorState): MiddlewareHandler {
     const checks = await limitChecks(state, c, classified);
     if (checks.length === 0) return next();
     const refusal = limiterFor(state).attempt(checks, state.clock.now(), state.options.rateLimitMultiplier);
+    // Counted by the app the token names (the first check is always the app's, when there is one).
+    const appId = checks.find((check) => check.appId !== undefined)?.appId;
+    if (appId !== undefined) apiCallsFor(state).count(appId, classified.policy.api, refusal !== undefined);
     if (refusal === undefined) return next();
     return refuse(state, c, refusal);
   };
