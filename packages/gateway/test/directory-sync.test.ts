@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { serializeDepartment, serializeUser } from '../../emulator/src/open-apis/contact/serialize.ts';
 import type { Gateway } from '../src/main.ts';
+import { control } from './support/emulator-control.ts';
 import { startGatewayAgainst } from './support/start-gateway-against.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { until } from './support/until.ts';
@@ -121,5 +122,62 @@ describe.each(['pglite', 'postgres'] as const)('a full directory sync on %s', (b
     const changes = await gateway.database.kysely.selectFrom('directory_changes').select(['entity', 'kind']).execute();
     expect(changes.filter((change) => change.entity === 'user' && change.kind === 'created')).toHaveLength(truth.users.length);
     expect(Number(run.requests)).toBeGreaterThan(0);
+  });
+});
+
+describe('a full directory sync, special cases', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('walks a company too big to list recursively breadth-first when Feishu answers 43010', { timeout: 120_000 }, async () => {
+    // Recursion is refused above 4 departments: the root (20) and most subtrees are too big.
+    const emulator = await createEmulator({ seed: 701, users: 120, departments: 20, maxRecursiveDepartments: 4 });
+    cleanups.push(async () => await emulator.close());
+    const { gateway } = await startGatewayAgainst(emulator);
+    cleanups.push(async () => await gateway.stop());
+    const run = await syncFinished(gateway);
+    const truth = feishuTruth(emulator);
+    const departments = await gateway.database.kysely.selectFrom('directory_departments').select('open_department_id').execute();
+    expect(new Set(departments.map((department) => department.open_department_id))).toEqual(new Set(truth.departments.map((department) => String(department['open_department_id']))));
+    expect(await gateway.database.kysely.selectFrom('directory_users').select('open_id').execute()).toHaveLength(truth.users.length);
+    const levelByLevel = await gateway.database.kysely.selectFrom('directory_sync_tasks').select('target').where('run_id', '=', String(run.id)).where('task', '=', 'department_children').execute();
+    expect(levelByLevel.length).toBeGreaterThan(0);
+  });
+
+  it('mirrors only what a contact scope narrower than the company grants', { timeout: 120_000 }, async () => {
+    const emulator = await createEmulator({ seed: 702, users: 120, departments: 12 });
+    cleanups.push(async () => await emulator.close());
+    const app = emulator.defaultApp();
+    const tenant = [...emulator.state.tenants.values()].find((candidate) => app.installations.has(candidate.tenantKey));
+    if (tenant === undefined) throw new Error('no tenant');
+    // A department with a sub-department, and one person from elsewhere.
+    const parent = [...tenant.departments.values()].find((department) => department.openDepartmentId !== '0' && [...tenant.departments.values()].some((child) => child.parentId === department.openDepartmentId));
+    if (parent === undefined) throw new Error('no department with children');
+    const subtree = new Set([parent.openDepartmentId]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const department of tenant.departments.values()) {
+        if (!subtree.has(department.openDepartmentId) && subtree.has(department.parentId)) {
+          subtree.add(department.openDepartmentId);
+          grew = true;
+        }
+      }
+    }
+    const outsider = [...tenant.users.values()].find((user) => !user.departmentIds.some((id) => subtree.has(id)));
+    if (outsider === undefined) throw new Error('no outsider');
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { contact_scope: { departments: [parent.openDepartmentId], users: [outsider.userId] }, silent: true });
+
+    const { gateway } = await startGatewayAgainst(emulator);
+    cleanups.push(async () => await gateway.stop());
+    await syncFinished(gateway);
+    const departments = await gateway.database.kysely.selectFrom('directory_departments').select('open_department_id').execute();
+    expect(new Set(departments.map((department) => department.open_department_id))).toEqual(subtree);
+    const expectedUsers = [...tenant.users.values()].filter((user) => user.deleted !== true && (user.userId === outsider.userId || user.departmentIds.some((id) => subtree.has(id))));
+    const users = await gateway.database.kysely.selectFrom('directory_users').select(['open_id', 'state']).execute();
+    expect(users).toHaveLength(expectedUsers.length);
+    expect(users.every((user) => user.state !== 'deleted')).toBe(true);
+    expect(users.length).toBeLessThan(tenant.users.size);
   });
 });
