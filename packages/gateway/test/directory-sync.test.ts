@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { serializeDepartment, serializeUser } from '../../emulator/src/open-apis/contact/serialize.ts';
 import type { Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
+import { spawnGateway, waitUntilListening } from './support/spawn-gateway.ts';
 import { startGatewayAgainst } from './support/start-gateway-against.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { until } from './support/until.ts';
@@ -179,5 +184,72 @@ describe('a full directory sync, special cases', () => {
     expect(users).toHaveLength(expectedUsers.length);
     expect(users.every((user) => user.state !== 'deleted')).toBe(true);
     expect(users.length).toBeLessThan(tenant.users.size);
+  });
+});
+
+describe('a full directory sync killed with SIGKILL', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('resumes from its checkpoints: the requests after the restart stay within 1.1 × what remained', { timeout: 240_000 }, async () => {
+    const multiplier = 8;
+    const emulator = await createEmulator({ seed: 703, users: 5_000, departments: 250, rateLimitMultiplier: multiplier });
+    cleanups.push(async () => await emulator.close());
+    const app = emulator.defaultApp();
+    const database = await createPostgresDatabase();
+    cleanups.push(async () => await database.drop());
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    cleanups.push(async () => await client.end());
+    const env = {
+      DATABASE_URL: database.url,
+      GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'),
+      PORT: '0',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-sync-crash-')),
+      // The "listening" line is logged at info.
+      LOG_LEVEL: 'info',
+      FEISHU_APP_ID: app.appId,
+      FEISHU_APP_SECRET: app.appSecret,
+      FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
+      FEISHU_VERIFICATION_TOKEN: app.verificationToken,
+      FEISHU_DOMAIN: emulator.url,
+      FEISHU_RATE_LIMIT_MULTIPLIER: String(multiplier),
+      // Short steps, so the step the killed gateway held comes back within seconds.
+      DIRECTORY_SYNC_STEP_SECONDS: '5',
+    };
+    const run = async () => (await client.query<{ status: string; requests: number }>('select status, requests from directory_sync_runs')).rows[0];
+    const contactCalls = async () => {
+      const { items } = await control<{ items: { api: string; calls: number }[] }>(emulator, 'GET', `/_emulator/api-calls?app_id=${app.appId}`);
+      return items.filter((item) => item.api.startsWith('contact.')).reduce((sum, item) => sum + item.calls, 0);
+    };
+
+    const first = spawnGateway(['start'], env);
+    cleanups.push(async () => void first.child.kill('SIGKILL'));
+    await waitUntilListening(first);
+    await until(async () => ((await run())?.requests ?? 0) >= 60 ? true : undefined, 120_000);
+    first.child.kill('SIGKILL');
+    await first.exited();
+    const committedAtKill = (await run())?.requests ?? 0;
+    const callsAtKill = await contactCalls();
+
+    const second = spawnGateway(['start'], env);
+    cleanups.push(async () => {
+      second.child.kill('SIGTERM');
+      await second.exited();
+    });
+    await waitUntilListening(second);
+    const finished = await until(async () => {
+      const current = await run();
+      return current?.status === 'done' ? current : undefined;
+    }, 180_000);
+
+    const remaining = finished.requests - committedAtKill;
+    const callsAfter = (await contactCalls()) - callsAtKill;
+    expect(committedAtKill).toBeLessThan(finished.requests);
+    expect(callsAfter).toBeLessThanOrEqual(Math.ceil(1.1 * remaining));
+    const users = await client.query<{ count: string }>("select count(*) from directory_users where state <> 'deleted'");
+    expect(Number(users.rows[0]?.count)).toBe(feishuTruth(emulator).users.length);
   });
 });
