@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createApiKeys, parseApiKeysCommand, runApiKeysCommand, type ApiKeysCommand } from './api-keys/index.ts';
 import { formatConfigProblems, loadConfig, secretValuesOf, type Config, type ConfigProblem } from './config/index.ts';
-import { openDatabase, runMigrations, type Database } from './db/index.ts';
+import { ensureInstallation, openDatabase, runMigrations, type Database } from './db/index.ts';
 import { GatewayError, isGatewayError } from './errors/index.ts';
 import { parseSyncCommand, runSyncCommand, type SyncDirectoryRequest } from './directory/index.ts';
 import { parseReplayCommand, runReplayCommand, type ReplayCriteria } from './events/index.ts';
 import { createLogger, type Logger } from './log/index.ts';
+import { demoBanner, startDemo } from './demo/index.ts';
 import { migrateDatabase, startGateway } from './main.ts';
+import { loadKeyring } from './secrets/index.ts';
+import { createWebhookSubscriptions, parseWebhooksCommand, runWebhooksCommand, type WebhooksCommand } from './webhooks/index.ts';
 
 const usage = `Usage: feishu-gateway <command> [options]
 
@@ -17,12 +20,19 @@ Commands:
   migrate             Apply pending database migrations and exit
   api-keys create     Create an API key for /api/v1 and print it (only this once):
                         --name NAME --scope SCOPE [--scope SCOPE …]
-                        scopes: events:read, events:replay, directory:read
+                        scopes: events:read, events:replay, directory:read,
+                        webhooks:manage
   api-keys list       List API keys (ids, names, scopes, last use; never the keys)
   api-keys revoke ID  Revoke an API key at once
   events replay       Dispatch stored events to their handlers again, either
                         --id ID [--id ID …]  or  any of --type TYPE --connection NAME
                         --since ISO-TIME --until ISO-TIME --status handled|failed|dead
+  webhooks create     Subscribe a URL to directory changes and print its signing
+                        secret (only this once): --url URL --events TYPES
+                        (e.g. user.*,department.created) [--connection NAME]
+  webhooks list       List subscriptions (never their secrets)
+  webhooks enable|disable|delete ID
+  webhooks deliveries ID [--status pending|delivered|failed]
   sync directory      Compare the directory mirror with Feishu and repair every
                         difference (a reconcile), or with --full sync it afresh;
                         [--connection NAME] (default: default). The running
@@ -43,7 +53,7 @@ const forcedExitAfterMs = 9_500;
 
 type Io = { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void };
 
-type Command = { name: 'start' } | { name: 'migrate' } | { name: 'api-keys'; request: ApiKeysCommand } | { name: 'events'; criteria: ReplayCriteria } | { name: 'sync'; request: SyncDirectoryRequest };
+type Command = { name: 'start' } | { name: 'migrate' } | { name: 'api-keys'; request: ApiKeysCommand } | { name: 'events'; criteria: ReplayCriteria } | { name: 'sync'; request: SyncDirectoryRequest } | { name: 'webhooks'; request: WebhooksCommand };
 
 // The flags each command takes beyond the global ones.
 const commandFlags: Readonly<Record<string, readonly string[]>> = {
@@ -52,6 +62,7 @@ const commandFlags: Readonly<Record<string, readonly string[]>> = {
   'api-keys': ['name', 'scope'],
   events: ['id', 'type', 'connection', 'since', 'until', 'status'],
   sync: ['connection', 'full'],
+  webhooks: ['url', 'events', 'connection', 'status'],
 };
 
 /**
@@ -78,6 +89,8 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
         until: { type: 'string' },
         status: { type: 'string' },
         full: { type: 'boolean' },
+        url: { type: 'string' },
+        events: { type: 'string' },
       },
     });
   } catch (error) {
@@ -123,6 +136,16 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       await withDatabase(config, logger, io, async (database) => await runApiKeysCommand(createApiKeys(database), request, io));
       return 0;
     }
+    if (command.name === 'webhooks') {
+      const { request } = command;
+      await withDatabase(config, logger, io, async (database) => {
+        const keyring = loadKeyring({ secretKeys: config.secretKeys, dataDir: config.dataDir });
+        // The installation check tells a wrong secret key apart before a secret is sealed with it.
+        await ensureInstallation(database, keyring);
+        await runWebhooksCommand(createWebhookSubscriptions({ database, keyring, allowedHosts: config.webhooks.allowedHosts }), request, io);
+      });
+      return 0;
+    }
     if (command.name === 'sync') {
       const { request } = command;
       const connections = config.envConnection === undefined ? [] : [config.envConnection];
@@ -151,10 +174,10 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    const gateway = await startGateway(config, logger);
+    const running = config.envConnection === undefined && config.demoMode === 'auto' ? await startDemoMode(config, env, logger, io) : await startGateway(config, logger);
     logger.info({ signal: await signal }, 'signal received');
     try {
-      await gateway.stop();
+      await running.stop();
       return 0;
     } catch (error) {
       logger.error({ err: error }, 'error while stopping');
@@ -172,6 +195,17 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
   }
 }
 
+/** Demo mode: the emulator in-process, a banner now and a line once the directory is synced. */
+async function startDemoMode(config: Config, env: Readonly<Record<string, string | undefined>>, logger: Logger, io: Io): Promise<{ stop(): Promise<void> }> {
+  const demo = await startDemo(config, env, logger);
+  io.stdout(`${demoBanner(demo, false)}\n`);
+  void demo.gateway.directory
+    .whenSynced()
+    .then(() => io.stdout(`  Demo directory synced: try the curl line above.\n`))
+    .catch((error: unknown) => logger.warn({ err: error }, 'demo directory sync did not finish'));
+  return demo;
+}
+
 function parseCommand(positionals: readonly string[], values: Record<string, unknown>): Command {
   const [name, ...args] = positionals;
   const usage = (message: string) => new GatewayError('cli.usage', message);
@@ -184,6 +218,9 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
   if (foreign !== undefined) throw usage(`--${foreign} is not an option of ${name}`);
   if (name === 'api-keys') return { name, request: parseApiKeysCommand(args, { name: values['name'] as string | undefined, scope: values['scope'] as string[] | undefined }) };
   if (name === 'events') return { name, criteria: parseReplayCommand(args, values) };
+  if (name === 'webhooks') {
+    return { name, request: parseWebhooksCommand(args, { url: values['url'] as string | undefined, events: values['events'] as string | undefined, connection: values['connection'] as string | undefined, status: values['status'] as string | undefined }) };
+  }
   if (name === 'sync') return { name, request: parseSyncCommand(args, { connection: values['connection'] as string | undefined, full: values['full'] as boolean | undefined }) };
   if (args.length > 0) throw usage(`unexpected argument "${args[0] ?? ''}"`);
   return name === 'start' ? { name } : { name: 'migrate' };

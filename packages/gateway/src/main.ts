@@ -9,6 +9,7 @@ import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { loadKeyring } from './secrets/index.ts';
+import { createWebhooks, type Webhooks } from './webhooks/index.ts';
 
 export type Gateway = {
   /** Where this instance listens, e.g. `http://127.0.0.1:8080`. */
@@ -22,6 +23,8 @@ export type Gateway = {
   readonly events: Events;
   /** The directory mirror: syncs, reconciles and live contact changes. */
   readonly directory: Directory;
+  /** Change webhooks to downstream systems (also managed with `feishu-gateway webhooks`). */
+  readonly webhooks: Webhooks;
   /** API keys for `/api/v1` (also managed with `feishu-gateway api-keys`). */
   readonly apiKeys: ApiKeys;
   /** Stops taking requests, lets running work finish or releases it, closes the database. */
@@ -45,6 +48,7 @@ export async function startGateway(config: Config, logger: Logger, options: Star
   let jobs: JobRunner | undefined;
   let feishu: Feishu | undefined;
   let events: Events | undefined;
+  let webhooks: Webhooks | undefined;
   try {
     const applied = await runMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -56,6 +60,8 @@ export async function startGateway(config: Config, logger: Logger, options: Star
     const outbound = feishu;
     events = createEvents({ config, database, keyring, logger, jobs: () => runner, tokens: feishu.tokens, registry: metrics.registry, client: (name) => outbound.client(name) });
     options.register?.(events);
+    webhooks = createWebhooks({ database, keyring, logger, registry: metrics.registry, jobs: () => runner, allowedHosts: config.webhooks.allowedHosts });
+    const hooks = webhooks;
     const directory = createDirectory({
       connections: config.envConnection === undefined ? [] : [config.envConnection],
       database,
@@ -63,14 +69,15 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       client: (name) => outbound.client(name),
       jobs: () => runner,
       registry: events.registry,
-      listeners: [],
+      listeners: [hooks.onDirectoryChanges],
       options: { reconcileIntervalMs: config.directory.reconcileIntervalMs, syncStepSeconds: config.directory.syncStepSeconds },
     });
-    jobs = createJobRunner({ database, logger, jobs: [...events.jobs, ...directory.jobs] });
+    jobs = createJobRunner({ database, logger, jobs: [...events.jobs, ...directory.jobs, ...hooks.jobs] });
     const runner = jobs;
     await jobs.start();
     const inbound = events;
     inbound.start();
+    hooks.start();
     await directory.start();
     reportConnections(feishu, logger);
     const apiKeys = createApiKeys(database);
@@ -80,7 +87,7 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks, ...inbound.readinessChecks],
-      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay })] })],
+      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay }), hooks.routes] })],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;
@@ -102,11 +109,13 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       feishu: runningFeishu,
       events: inbound,
       directory,
+      webhooks: hooks,
       apiKeys,
       async stop() {
         logger.info('stopping');
         await server.close(3_000);
         directory.stop();
+        await hooks.stop();
         await inbound.stop();
         await runningJobs.stop({ timeoutMs: 5_000 });
         await runningFeishu.close();
@@ -115,6 +124,7 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       },
     };
   } catch (error) {
+    await webhooks?.stop();
     await events?.stop();
     await jobs?.stop({ timeoutMs: 1_000 });
     await feishu?.close();

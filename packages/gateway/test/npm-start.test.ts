@@ -29,11 +29,20 @@ describe('npm start (the README quick start)', () => {
     expect(url).toBeDefined();
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
+    // Nothing is configured: demo mode, against the emulator, with a synced directory and a key.
+    expect(out).toContain('DEMO MODE');
+    const key = /API key:\s+(\S+)/.exec(out)?.[1];
+    expect(key).toMatch(/^fgw_/);
+    while (!out.includes('Demo directory synced') && Date.now() < deadline + 30_000 && npm.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(out).toContain('Demo directory synced');
+    const curl = /curl -H 'Authorization: Bearer [^']+' '([^']+)'/.exec(out)?.[1];
+    expect(curl).toBe(`${url}/api/v1/directory/users?limit=5`);
+
     const started = Date.now();
     npm.kill('SIGTERM');
     await exited;
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(out).toContain('"msg":"stopped"');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -9,6 +10,18 @@ import { z } from 'zod';
  */
 
 const secret = true;
+
+const hostName = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** An entry of `WEBHOOKS_ALLOWED_HOSTS`: a dotted-quad or IPv6 address, a CIDR range, or a host name. */
+function isAllowedHostEntry(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  if (address === undefined || rest.length > 0) return false;
+  const literal = ipaddr.IPv4.isValidFourPartDecimal(address) || (address.includes(':') && ipaddr.IPv6.isValid(address));
+  if (bits !== undefined) return literal && ipaddr.isValidCIDR(entry);
+  // Digits and dots only would be a host name that is really an odd IPv4 form ("10.1"): refuse it.
+  return literal || (hostName.test(entry) && !/^[\d.]+$/.test(entry));
+}
 
 const base64Key = z
   .string()
@@ -128,6 +141,10 @@ export const configSchema = z
       .enum(['http', 'websocket'])
       .default('http')
       .meta({ description: 'How the `default` connection receives events. `http`: Feishu pushes them to `PUBLIC_URL/feishu/default/events` (the Request URL in the console). `websocket`: the gateway holds a long connection to Feishu, for a gateway Feishu cannot reach (self-built apps only; choose "Receive events through persistent connection" in the console). Every instance holds one; each event reaches one of them.', hint: 'http or websocket' }),
+    DEMO_MODE: z
+      .enum(['auto', 'off'], { error: 'must be auto or off' })
+      .default('auto')
+      .meta({ description: '`auto`: with no Feishu connection configured, `start` runs in demo mode — the Feishu Emulator in-process with a seeded company, a synced directory and a demo API key (data in `DATA_DIR/demo`). `off`: start without a connection instead.', hint: 'auto or off' }),
     DIRECTORY_RECONCILE_INTERVAL_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
       .min(1)
@@ -172,6 +189,17 @@ export const configSchema = z
       .max(1000)
       .default(1)
       .meta({ description: 'Scales every outbound rate limit the gateway keeps to. Leave at 1 against Feishu; match a Feishu Emulator started with `--rate-limit-multiplier`. 0 lifts the limits.', hint: 'a number, 1 for Feishu' }),
+    WEBHOOKS_ALLOWED_HOSTS: z
+      .string()
+      .trim()
+      .refine((value) => value.split(',').every((entry) => isAllowedHostEntry(entry.trim())), {
+        message: 'each entry must be a host name, an IP address or a CIDR range',
+      })
+      .optional()
+      .meta({
+        description: 'Internal webhook receivers the SSRF guard lets through, comma-separated: host names (matched exactly), IP addresses and CIDR ranges. Without an entry, change webhooks refuse loopback, private, link-local, unique-local, carrier-grade NAT and metadata destinations (docs/webhooks.md).',
+        hint: 'for example hr.internal.example.com,10.20.0.0/16',
+      }),
   })
   // `when` runs these cross-field checks even when a field failed, so every problem is reported at
   // once; they only test for presence, which holds for a field that failed its own check too.

@@ -35,10 +35,17 @@ export type Config = {
     /** How long one dispatch may run before it is taken for crashed and run again. */
     readonly handlerTimeoutSeconds: number;
   };
+  /** `auto`: no connection configured ⇒ demo mode against the in-process emulator. */
+  readonly demoMode: 'auto' | 'off';
   /** The directory mirror. */
   readonly directory: {
     readonly reconcileIntervalMs: number;
     readonly syncStepSeconds: number;
+  };
+  /** Outbound change webhooks. */
+  readonly webhooks: {
+    /** Host names, IP addresses and CIDR ranges the SSRF guard lets through (lower case). */
+    readonly allowedHosts: readonly string[];
   };
   /** Absolute path. */
   readonly dataDir: string;

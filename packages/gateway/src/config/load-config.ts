@@ -59,8 +59,15 @@ export function loadConfig(input: LoadConfigInput): Config {
     },
     redis: { url: env.REDIS_URL },
     feishu: { monthlyCallQuota: env.FEISHU_MONTHLY_CALL_QUOTA, rateLimitMultiplier: env.FEISHU_RATE_LIMIT_MULTIPLIER },
+    demoMode: env.DEMO_MODE,
     directory: { reconcileIntervalMs: env.DIRECTORY_RECONCILE_INTERVAL_HOURS * 3_600_000, syncStepSeconds: env.DIRECTORY_SYNC_STEP_SECONDS },
     events: { maxAgeMs: env.EVENTS_MAX_AGE_HOURS * 3_600_000, retentionMs: env.EVENTS_RETENTION_DAYS * 86_400_000, handlerTimeoutSeconds: env.EVENTS_HANDLER_TIMEOUT_SECONDS },
+    webhooks: {
+      allowedHosts: (env.WEBHOOKS_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter((entry) => entry !== ''),
+    },
     dataDir: path.resolve(input.cwd, env.DATA_DIR),
     secretKeys: env.GATEWAY_SECRET_KEY === undefined ? [] : env.GATEWAY_SECRET_KEY.split(',').map((key) => key.trim()),
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { DirectoryTables } from '../directory/directory-tables.ts';
+import type { WebhookDeliveriesTable, WebhookSubscriptionsTable } from '../webhooks/webhook-tables.ts';
 
 /**
  * The typed view of every table, for Kysely. Each capability adds its tables here together with
@@ -12,6 +13,8 @@ export type Tables = DirectoryTables & {
   rate_limits: RateLimitsTable;
   event_inbox: EventInboxTable;
   api_keys: ApiKeysTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 };
 
 export type GatewayInstallationTable = {

@@ -17,6 +17,8 @@ export type Directory = {
   readonly jobs: readonly JobDefinition<never>[];
   /** Starts a first full sync where none has finished, and the reconcile schedule. */
   start(): Promise<void>;
+  /** Resolves once every mirrored directory has finished a full sync (polling the database). */
+  whenSynced(): Promise<void>;
   stop(): void;
 };
 
@@ -76,19 +78,22 @@ export function createDirectory(deps: {
   });
 
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const lastFinished = async (scope: DirectoryScope) =>
+    await deps.database.kysely
+      .selectFrom('directory_sync_runs')
+      .select(['finished_at'])
+      .where('connection', '=', scope.connection)
+      .where('tenant_key', '=', scope.tenantKey)
+      .where('kind', '!=', 'partial')
+      .where('status', '=', 'done')
+      .orderBy('finished_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   const reconcileIfDue = async () => {
     const interval = deps.options?.reconcileIntervalMs ?? 7 * 24 * 3_600_000;
     for (const scope of scopes) {
-      const last = await deps.database.kysely
-        .selectFrom('directory_sync_runs')
-        .select(['finished_at'])
-        .where('connection', '=', scope.connection)
-        .where('tenant_key', '=', scope.tenantKey)
-        .where('kind', '!=', 'partial')
-        .where('status', '=', 'done')
-        .orderBy('finished_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const last = await lastFinished(scope);
       // Never synced: a full sync. Synced long ago: a reconcile. Either joins one already running.
       if (last === undefined) await startSync(scope, 'full');
       else if (last.finished_at !== null && Date.now() - last.finished_at.getTime() > interval) await startSync(scope, 'reconcile');
@@ -104,7 +109,16 @@ export function createDirectory(deps: {
       timer = setInterval(() => void reconcileIfDue().catch((error: unknown) => logger.warn({ err: error }, 'directory reconcile check failed')), RECONCILE_CHECK_MS);
       timer.unref();
     },
+    async whenSynced() {
+      for (const scope of scopes) {
+        while ((await lastFinished(scope)) === undefined) {
+          if (stopped) throw new Error('the directory stopped before its first sync finished');
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    },
     stop() {
+      stopped = true;
       clearInterval(timer);
     },
   };

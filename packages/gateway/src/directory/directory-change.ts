@@ -37,5 +37,8 @@ export type DirectoryChange = {
   readonly source: 'event' | 'sync' | 'reconcile';
 };
 
-/** Called for every change, inside the transaction that records it. */
-export type DirectoryChangeListener = (transaction: DbTransaction, change: DirectoryChange) => Promise<void>;
+/**
+ * Called with the changes recorded together (one page of a sync, one event), in order, inside the
+ * transaction that records them: a batch, because a sync records tens of thousands.
+ */
+export type DirectoryChangeListener = (transaction: DbTransaction, changes: readonly DirectoryChange[]) => Promise<void>;

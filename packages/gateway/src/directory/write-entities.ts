@@ -161,10 +161,12 @@ export async function recordChanges(
     .values(pending.map((change) => ({ connection: context.scope.connection, tenant_key: context.scope.tenantKey, entity, entity_id: change.entityId, kind: change.kind, changed_fields: [...change.changedFields], occurred_at: occurredAt, source: context.source })))
     .returning(['id', 'entity_id'])
     .execute();
-  const ids = new Map(rows.map((row) => [row.entity_id, String(row.id)]));
+  // Matched by entity, in order, rather than by position: RETURNING's order is not promised.
+  const idsOf = new Map<string, string[]>();
+  for (const row of rows) idsOf.set(row.entity_id, [...(idsOf.get(row.entity_id) ?? []), String(row.id)]);
   const changes = pending.map(
     (change): DirectoryChange => ({
-      id: ids.get(change.entityId) ?? '',
+      id: idsOf.get(change.entityId)?.shift() ?? '',
       connection: context.scope.connection,
       tenantKey: context.scope.tenantKey,
       entity,
@@ -177,7 +179,7 @@ export async function recordChanges(
       source: context.source,
     }),
   );
-  for (const change of changes) for (const listener of context.listeners) await listener(transaction, change);
+  for (const listener of context.listeners) await listener(transaction, changes);
   return changes;
 }
 

@@ -152,6 +152,22 @@ export const errorCodes = {
     status: 400,
     description: 'A replay matched more than 10,000 events; narrow it by type, connection, status or time range and replay in parts.',
   },
+  'directory.user_not_found': {
+    status: 404,
+    description: 'No user in the directory mirror has this open_id, union_id, user_id, email or enterprise email (emails ignore case). Deleted users are still found, with `status: "deleted"`.',
+  },
+  'directory.department_not_found': {
+    status: 404,
+    description: 'No department in the directory mirror has this open_department_id or department_id (`department` filter of `GET /api/v1/directory/users`). `0` always names the root.',
+  },
+  'directory.group_not_found': {
+    status: 404,
+    description: 'No user group in the directory mirror has this id.',
+  },
+  'directory.ambiguous': {
+    status: 409,
+    description: 'The id or email names more than one entry: the same person or group seen through several connections, or an email shared by several current users. Add `connection=` to choose; `message` lists the connections.',
+  },
   'api.unauthorized': {
     status: 401,
     description: 'An `/api/v1` request without `Authorization: Bearer <key>`, or with a key that is unknown or revoked.',
@@ -162,11 +178,35 @@ export const errorCodes = {
   },
   'api_keys.invalid': {
     status: 400,
-    description: 'An API key needs a name (1–100 characters) and at least one known scope: `events:read`, `events:replay`, `directory:read`.',
+    description: 'An API key needs a name (1–100 characters) and at least one known scope: `events:read`, `events:replay`, `directory:read`, `webhooks:manage`.',
   },
   'api_keys.not_found': {
     status: 404,
     description: 'No API key has this id.',
+  },
+  'webhooks.invalid': {
+    status: 400,
+    description: 'A webhook subscription needs an `http://` or `https://` URL without user name or password (at most 2,048 characters) and at least one known event type (`user.created`, `user.updated`, `user.deactivated`, `user.deleted`, the same for `department` and `group`, a wildcard such as `user.*`, or `*`); `message` names the problem.',
+  },
+  'webhooks.not_found': {
+    status: 404,
+    description: 'No webhook subscription has this id.',
+  },
+  'webhooks.destination_forbidden': {
+    status: 400,
+    description: 'The webhook URL\'s host is, or resolves to, an address the gateway refuses to call (loopback, private, link-local, unique-local, carrier-grade NAT, unspecified, multicast or otherwise reserved, also in IPv4-mapped IPv6 form) or is a cloud metadata name. List the host, address or range in `WEBHOOKS_ALLOWED_HOSTS` to allow it. Checked at creation and again before every delivery attempt (then recorded in the delivery log).',
+  },
+  'webhooks.destination_unresolvable': {
+    status: 400,
+    description: 'The webhook URL\'s host name has no address in DNS. Checked at creation and before every delivery attempt (then recorded in the delivery log and retried).',
+  },
+  'webhooks.delivery_failed': {
+    status: 502,
+    description: 'Recorded in the delivery log: the receiver answered something other than 2xx (redirects are not followed), or could not be connected to. The delivery is retried with backoff.',
+  },
+  'webhooks.delivery_timeout': {
+    status: 504,
+    description: 'Recorded in the delivery log: the receiver did not answer within 10 seconds. The delivery is retried with backoff.',
   },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DbTransaction } from '../db/index.ts';
 
 /** An event as handlers see it: who it came from, and its decrypted payload. */
@@ -77,7 +78,9 @@ export function createEventRegistry(): EventRegistry {
     orderingKeyOf(event) {
       for (const { options } of entries.get(event.eventType) ?? []) {
         const key = options.orderingKey?.(event);
-        if (key !== undefined) return `${event.connection}|${event.eventType}|${key}`;
+        // Hashed: pg-boss writes the keys of running singleton jobs into its SQL as quoted text,
+        // and a key comes from event content.
+        if (key !== undefined) return `key:${createHash('sha256').update(JSON.stringify([event.connection, event.eventType, key])).digest('hex')}`;
       }
       return undefined;
     },

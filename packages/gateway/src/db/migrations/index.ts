@@ -5,6 +5,7 @@ import * as rateLimits from './0003-rate-limits.ts';
 import * as eventInbox from './0004-event-inbox.ts';
 import * as apiKeys from './0005-api-keys.ts';
 import * as directory from './0006-directory.ts';
+import * as webhooks from './0007-webhooks.ts';
 
 /**
  * Every migration, in order. Names are numbered; a migration is never edited once released,
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-event-inbox': eventInbox,
   '0005-api-keys': apiKeys,
   '0006-directory': directory,
+  '0007-webhooks': webhooks,
 };

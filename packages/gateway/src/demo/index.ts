@@ -1,0 +1,1 @@
+export { demoBanner, startDemo, type Demo } from './start-demo.ts';
