@@ -87,7 +87,7 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks, ...inbound.readinessChecks],
-      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay }), hooks.routes] })],
+      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay }), directory.routes, hooks.routes] })],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;

@@ -70,7 +70,17 @@ describe('the directory kept live', () => {
     const created = await control<{ user: { open_id?: string; user_id: string } }>(emulator, 'POST', '/_emulator/directory/users', { name: 'Quietly Hired', silent: true });
     expect(differences(truthOf(emulator), await mirrorOf(gateway)).length).toBeGreaterThan(0);
 
-    await gateway.directory.startSync({ connection: 'default', tenantKey: '' }, 'reconcile');
+    // On demand, through the admin API.
+    const { key } = await gateway.apiKeys.create({ name: 'ops', scopes: ['directory:sync'] });
+    const { key: reader } = await gateway.apiKeys.create({ name: 'reader', scopes: ['directory:read'] });
+    const sync = async (apiKey: string, body: unknown) => {
+      const answer = await fetch(`${gateway.url}/api/v1/directory/sync`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    expect(await sync(reader, {})).toMatchObject({ status: 403, body: { error: { code: 'api.forbidden' } } });
+    expect(await sync(key, { connection: 'elsewhere' })).toMatchObject({ status: 404, body: { error: { code: 'directory.connection_not_mirrored' } } });
+    expect(await sync(key, { kind: 'sometimes' })).toMatchObject({ status: 400 });
+    expect(await sync(key, {})).toMatchObject({ status: 202, body: { kind: 'reconcile', joined: false } });
     await synced(gateway, 'reconcile');
     expect(differences(truthOf(emulator), await mirrorOf(gateway))).toEqual([]);
     // Departments' member counts are repaired too; the people are what this test changed.

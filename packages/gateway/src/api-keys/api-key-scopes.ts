@@ -6,6 +6,7 @@ export const apiKeyScopes = {
   'events:read': 'List and read inbound events (`GET /api/v1/events`); never their payloads.',
   'events:replay': 'Dispatch stored events again (`POST /api/v1/events/replay`).',
   'directory:read': 'Read the synchronised directory (`/api/v1/directory/…`).',
+  'directory:sync': 'Start a reconcile or a full sync of the directory (`POST /api/v1/directory/sync`).',
   'webhooks:manage': 'Create, list, disable and delete change webhooks and read their delivery logs (`/api/v1/webhooks`).',
 } as const;
 

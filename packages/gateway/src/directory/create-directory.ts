@@ -1,10 +1,13 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Hono } from 'hono';
 import type { FeishuConnectionConfig } from '../config/index.ts';
 import type { Database } from '../db/index.ts';
 import type { EventRegistry, InboundEvent } from '../events/index.ts';
+import type { AppEnv } from '../http/index.ts';
 import { defineJob, type JobDefinition, type JobRunner } from '../jobs/index.ts';
 import type { Logger } from '../log/index.ts';
 import { addContactHandlers } from './add-contact-handlers.ts';
+import { addDirectorySyncRoute } from './add-directory-sync-route.ts';
 import type { DirectoryChangeListener } from './directory-change.ts';
 import type { DirectoryScope } from './entity-rows.ts';
 import { runSyncStep } from './run-sync-step.ts';
@@ -12,6 +15,8 @@ import { createStartSync, type StartSync, type SyncJobData } from './start-sync.
 
 export type Directory = {
   readonly startSync: StartSync;
+  /** `POST /api/v1/directory/sync`, for the API-key router. */
+  readonly routes: (app: Hono<AppEnv>) => void;
   /** The directories this gateway mirrors: one per self-built connection. */
   readonly scopes: readonly DirectoryScope[];
   readonly jobs: readonly JobDefinition<never>[];
@@ -102,6 +107,7 @@ export function createDirectory(deps: {
 
   return {
     startSync,
+    routes: addDirectorySyncRoute({ scopes, startSync }),
     scopes,
     jobs: [syncJob] as readonly JobDefinition<never>[],
     async start() {

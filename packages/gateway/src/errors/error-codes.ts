@@ -168,6 +168,10 @@ export const errorCodes = {
     status: 409,
     description: 'The id or email names more than one entry: the same person or group seen through several connections, or an email shared by several current users. Add `connection=` to choose; `message` lists the connections.',
   },
+  'directory.connection_not_mirrored': {
+    status: 404,
+    description: 'No mirrored directory belongs to this connection: it is not configured, or it is an App Store app (only self-built apps are mirrored).',
+  },
   'api.unauthorized': {
     status: 401,
     description: 'An `/api/v1` request without `Authorization: Bearer <key>`, or with a key that is unknown or revoked.',
@@ -178,7 +182,7 @@ export const errorCodes = {
   },
   'api_keys.invalid': {
     status: 400,
-    description: 'An API key needs a name (1–100 characters) and at least one known scope: `events:read`, `events:replay`, `directory:read`, `webhooks:manage`.',
+    description: 'An API key needs a name (1–100 characters) and at least one known scope: `events:read`, `events:replay`, `directory:read`, `directory:sync`, `webhooks:manage`.',
   },
   'api_keys.not_found': {
     status: 404,
