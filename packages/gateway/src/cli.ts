@@ -174,7 +174,9 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    const running = config.envConnection === undefined && config.demoMode === 'auto' ? await startDemoMode(config, env, logger, io) : await startGateway(config, logger);
+    // Demo mode is for a first run with nothing configured: no Feishu app and no database of one's own.
+    const demo = config.envConnection === undefined && config.database.url === undefined && config.demoMode === 'auto';
+    const running = demo ? await startDemoMode(config, env, logger, io) : await startGateway(config, logger);
     logger.info({ signal: await signal }, 'signal received');
     try {
       await running.stop();

@@ -144,7 +144,7 @@ export const configSchema = z
     DEMO_MODE: z
       .enum(['auto', 'off'], { error: 'must be auto or off' })
       .default('auto')
-      .meta({ description: '`auto`: with no Feishu connection configured, `start` runs in demo mode — the Feishu Emulator in-process with a seeded company, a synced directory and a demo API key (data in `DATA_DIR/demo`). `off`: start without a connection instead.', hint: 'auto or off' }),
+      .meta({ description: '`auto`: with no Feishu connection and no `DATABASE_URL` configured, `start` runs in demo mode — the Feishu Emulator in-process with a seeded company, a synced directory and a demo API key (data in `DATA_DIR/demo`). `off`: start without a connection instead.', hint: 'auto or off' }),
     DIRECTORY_RECONCILE_INTERVAL_HOURS: z.coerce
       .number({ error: 'must be a number of hours' })
       .min(1)
