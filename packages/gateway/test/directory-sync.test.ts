@@ -39,10 +39,13 @@ describe.each(['pglite', 'postgres'] as const)('a full directory sync on %s', (b
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('mirrors every user and department with every mapped field equal to Feishu', { timeout: 180_000 }, async () => {
-    const emulator = await createEmulator({ seed: 700, users: 300, departments: 20 });
+  it('mirrors every user, department and group with every mapped field equal to Feishu', { timeout: 240_000 }, async () => {
+    // 5,000 people on PostgreSQL; a smaller company on the slower embedded database.
+    const size = backend === 'postgres' ? { users: 5_000, departments: 250 } : { users: 300, departments: 20 };
+    const multiplier = 8;
+    const emulator = await createEmulator({ seed: 700, ...size, rateLimitMultiplier: multiplier });
     cleanups.push(async () => await emulator.close());
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { FEISHU_RATE_LIMIT_MULTIPLIER: String(multiplier) };
     if (backend === 'postgres') {
       const database = await createPostgresDatabase();
       cleanups.push(async () => await database.drop());
@@ -123,6 +126,17 @@ describe.each(['pglite', 'postgres'] as const)('a full directory sync on %s', (b
         deleted: false,
       });
     }
+    const app = emulator.defaultApp();
+    const tenant = [...emulator.state.tenants.values()].find((candidate) => app.installations.has(candidate.tenantKey));
+    const groups = await gateway.database.kysely.selectFrom('directory_groups').selectAll().execute();
+    const feishuGroups = [...(tenant?.groups.values() ?? [])];
+    expect(feishuGroups.length).toBeGreaterThan(0);
+    expect(new Map(groups.map((group) => [group.group_id, group.name]))).toEqual(new Map(feishuGroups.map((group) => [group.groupId, group.name])));
+    const members = await gateway.database.kysely.selectFrom('directory_group_members').selectAll().where('member_type', '=', 'user').execute();
+    const openIdOf = new Map(truth.users.map((user) => [String(user['union_id']), String(user['open_id'])]));
+    const expectedMembers = feishuGroups.flatMap((group) => [...group.memberUserIds].map((userId) => `${group.groupId}:${openIdOf.get(tenant?.users.get(userId)?.unionId ?? '') ?? ''}`));
+    expect(new Set(members.map((member) => `${member.group_id}:${member.member_id}`))).toEqual(new Set(expectedMembers));
+
     // Every mirrored entity was announced once, as created.
     const changes = await gateway.database.kysely.selectFrom('directory_changes').select(['entity', 'kind']).execute();
     expect(changes.filter((change) => change.entity === 'user' && change.kind === 'created')).toHaveLength(truth.users.length);
