@@ -1,15 +1,16 @@
 import { addApiRoutes, createApiKeys, type ApiKeys } from './api-keys/index.ts';
 import type { Config } from './config/index.ts';
 import { ensureInstallation, openDatabase, pendingMigrations, runMigrations, type Database } from './db/index.ts';
-import { createDirectory, type Directory } from './directory/index.ts';
+import { openApiRoutes } from './api-docs/index.ts';
+import { addDirectoryApiRoutes, createDirectory, directoryApiDescription, directorySyncApiDescription, type Directory } from './directory/index.ts';
 import { GatewayError } from './errors/index.ts';
 import { createHttpApp, createMetrics, startHttpServer, type ReadinessCheck } from './http/index.ts';
-import { addEventsApiRoutes, createEventReplay, createEvents, inboxOrderingKeys, type Events } from './events/index.ts';
+import { addEventsApiRoutes, createEventReplay, createEvents, eventsApiDescription, inboxOrderingKeys, type Events } from './events/index.ts';
 import { createFeishu, type Feishu } from './feishu/index.ts';
 import { createJobRunner, type JobRunner } from './jobs/index.ts';
 import type { Logger } from './log/index.ts';
 import { loadKeyring } from './secrets/index.ts';
-import { createWebhooks, type Webhooks } from './webhooks/index.ts';
+import { createWebhooks, webhooksApiDescription, type Webhooks } from './webhooks/index.ts';
 
 export type Gateway = {
   /** Where this instance listens, e.g. `http://127.0.0.1:8080`. */
@@ -87,7 +88,12 @@ export async function startGateway(config: Config, logger: Logger, options: Star
       metrics,
       bodyLimitBytes: config.http.bodyLimitBytes,
       readinessChecks: [...readinessChecks(database, jobs), ...feishu.readinessChecks, ...inbound.readinessChecks],
-      routes: [inbound.routes, addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay }), directory.routes, hooks.routes] })],
+      routes: [
+        inbound.routes,
+        // Before the API-key router, which would refuse it first: the document needs no key.
+        openApiRoutes({ descriptions: [eventsApiDescription, directoryApiDescription, directorySyncApiDescription, webhooksApiDescription] }),
+        addApiRoutes({ apiKeys, routes: [addEventsApiRoutes({ database, replay }), addDirectoryApiRoutes({ database }), directory.routes, hooks.routes] }),
+      ],
     });
     const server = await startHttpServer(app, config.http);
     const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${server.port}`;

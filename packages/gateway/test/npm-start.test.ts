@@ -37,6 +37,14 @@ describe('npm start (the README quick start)', () => {
     expect(out).toContain('Demo directory synced');
     const curl = /curl -H 'Authorization: Bearer [^']+' '([^']+)'/.exec(out)?.[1];
     expect(curl).toBe(`${url}/api/v1/directory/users?limit=5`);
+    const users = await fetch(curl ?? '', { headers: { authorization: `Bearer ${key ?? ''}` } });
+    expect(users.status).toBe(200);
+    expect(((await users.json()) as { items: unknown[] }).items).toHaveLength(5);
+    // Every /api/v1 route is described, without a key.
+    const openApi = await fetch(`${url}/api/v1/openapi.json`);
+    expect(openApi.status).toBe(200);
+    const paths = Object.keys(((await openApi.json()) as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/directory/users', '/api/v1/directory/sync', '/api/v1/webhooks']));
 
     const started = Date.now();
     npm.kill('SIGTERM');

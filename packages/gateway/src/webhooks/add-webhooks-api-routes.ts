@@ -9,7 +9,7 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
 // The shape only; the subscription store checks the values (webhooks.invalid).
-const createSchema = z
+export const createWebhookSchema = z
   .object({
     url: z.string().max(4096),
     events: z.array(z.string().max(100)).max(100),
@@ -17,7 +17,7 @@ const createSchema = z
   })
   .strict();
 
-const updateSchema = z.object({ enabled: z.boolean() }).strict();
+export const updateWebhookSchema = z.object({ enabled: z.boolean() }).strict();
 
 const limitSchema = z
   .string()
@@ -25,7 +25,7 @@ const limitSchema = z
   .transform(Number)
   .pipe(z.number().min(1, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }).max(MAX_LIMIT, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }));
 
-const deliveriesQuerySchema = z
+export const deliveriesQuerySchema = z
   .object({
     status: z.enum(['pending', 'delivered', 'failed'], { error: 'must be pending, delivered or failed' }).optional(),
     limit: limitSchema.optional(),
@@ -42,7 +42,7 @@ export function addWebhooksApiRoutes(deps: { subscriptions: WebhookSubscriptions
   const { subscriptions } = deps;
   return (app) => {
     app.post('/api/v1/webhooks', requireScope('webhooks:manage'), async (c) => {
-      const input = await readJsonBody(c, createSchema);
+      const input = await readJsonBody(c, createWebhookSchema);
       const { subscription, secret } = await subscriptions.create({ url: input.url, events: input.events, connection: input.connection ?? undefined });
       c.get('logger').info({ webhookId: subscription.id, events: subscription.events, apiKey: c.get('apiKey').id }, 'webhook created');
       return c.json({ ...toJson(subscription), secret }, 201);
@@ -57,7 +57,7 @@ export function addWebhooksApiRoutes(deps: { subscriptions: WebhookSubscriptions
     });
 
     app.patch('/api/v1/webhooks/:id', requireScope('webhooks:manage'), async (c) => {
-      const { enabled } = await readJsonBody(c, updateSchema);
+      const { enabled } = await readJsonBody(c, updateWebhookSchema);
       const subscription = await subscriptions.setEnabled(c.req.param('id'), enabled);
       c.get('logger').info({ webhookId: subscription.id, enabled, apiKey: c.get('apiKey').id }, enabled ? 'webhook enabled' : 'webhook disabled');
       return c.json(toJson(subscription));
@@ -87,7 +87,7 @@ export function addWebhooksApiRoutes(deps: { subscriptions: WebhookSubscriptions
   };
 }
 
-function toJson(subscription: WebhookSubscription) {
+export function toJson(subscription: WebhookSubscription) {
   return {
     id: subscription.id,
     url: subscription.url,
@@ -98,7 +98,7 @@ function toJson(subscription: WebhookSubscription) {
   };
 }
 
-function deliveryJson(delivery: WebhookDelivery) {
+export function deliveryJson(delivery: WebhookDelivery) {
   const time = (date: Date | undefined) => date?.toISOString() ?? null;
   return {
     id: delivery.id,
