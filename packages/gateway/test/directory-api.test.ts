@@ -13,7 +13,7 @@ import { createTestLogger } from './support/test-logger.ts';
 import { until } from './support/until.ts';
 
 const ids = { userIdType: 'open_id', departmentIdType: 'open_department_id' } as const;
-type User = { open_id: string; union_id: string; user_id: string; name: string; email: string | null; enterprise_email: string | null; department_ids: string[]; status: string };
+type User = { open_id: string; union_id: string; user_id: string; name: string; email: string | null; enterprise_email: string | null; mobile: string | null; department_ids: string[]; status: string };
 type DepartmentNode = { open_department_id: string; parent_open_department_id: string | null; children: DepartmentNode[] };
 
 /** The emulator's tenant as the gateway's app sees it. */
@@ -34,6 +34,7 @@ function feishu(emulator: Emulator) {
         name: String(seen['name']),
         email: (seen['email'] as string | undefined) ?? null,
         enterprise_email: (seen['enterprise_email'] as string | undefined) ?? null,
+        mobile: (seen['mobile'] as string | undefined) ?? null,
         department_ids: seen['department_ids'] as string[],
         status: status.is_resigned || status.is_frozen || status.is_exited ? 'deactivated' : 'active',
       } satisfies User;
@@ -95,6 +96,7 @@ describe('the directory API after a full sync from the emulator', () => {
           name: item.name,
           email: item.email,
           enterprise_email: item.enterprise_email,
+          mobile: item.mobile,
           department_ids: item.departments.map((department) => department.open_department_id),
           status: item.status,
         })),
@@ -131,12 +133,12 @@ describe('the directory API after a full sync from the emulator', () => {
     expect((await allUsers(`department=${parent?.departmentId ?? ''}&include_subdepartments=true`)).length).toBe(all.length);
   });
 
-  it('finds a user by each kind of id and by email in any case', async () => {
+  it('finds a user by each kind of id, by email in any case and by mobile', async () => {
     const truth = feishu(emulator);
     const user = truth.users.find((candidate) => Boolean(candidate.email) && Boolean(candidate.enterprise_email)) ?? truth.users.find((candidate) => Boolean(candidate.email));
     expect(user, 'a user with an email').toBeDefined();
-    const lookups = [user?.open_id, user?.union_id, user?.user_id, user?.email?.toUpperCase(), user?.enterprise_email].filter((id): id is string => typeof id === 'string' && id !== '');
-    expect(lookups.length).toBeGreaterThanOrEqual(4);
+    const lookups = [user?.open_id, user?.union_id, user?.user_id, user?.email?.toUpperCase(), user?.enterprise_email, user?.mobile].filter((id): id is string => typeof id === 'string' && id !== '');
+    expect(lookups.length).toBeGreaterThanOrEqual(5);
     for (const id of lookups) expect(await get(`/api/v1/directory/users/${encodeURIComponent(id)}`), id).toMatchObject({ status: 200, body: { open_id: user?.open_id, name: user?.name } });
     expect((await get('/api/v1/directory/users/nobody%40nowhere.example')).body).toMatchObject({ error: { code: 'directory.user_not_found' } });
   });

@@ -4,14 +4,17 @@ import { GatewayError } from '../errors/index.ts';
 import { userViewOf, type UserView } from './entity-views.ts';
 
 /**
- * The user an id names: an open_id, union_id or user_id, or (when it has an `@`) an email or
- * enterprise email, compared without case. Deleted users are found too, so that old ids still
+ * The user an id names: an open_id, union_id or user_id, (when it has an `@`) an email or
+ * enterprise email, compared without case, or a mobile number. Deleted users are found too, so that old ids still
  * resolve. When several users match (one person through several connections, or an email that
  * passed from a departed user to a new one), the one current user wins; otherwise 409
  * `directory.ambiguous` names the connections. Rejects with `directory.user_not_found`.
  */
 export async function findUser(kysely: Kysely<Tables>, id: string, connection: string | undefined): Promise<UserView> {
   const isEmail = id.includes('@');
+  // A mobile number as Feishu writes it (`+86 13800000000`, or `13800000000`): digits, maybe a
+  // leading `+` and spaces. Compared as stored.
+  const isMobile = /^\+?[\d ]{5,20}$/.test(id);
   const rows = await kysely
     .selectFrom('directory_users')
     .selectAll()
@@ -22,6 +25,7 @@ export async function findUser(kysely: Kysely<Tables>, id: string, connection: s
         eb('user_id', '=', id),
         // lower() on both sides, so that the database's notion of case applies to both.
         ...(isEmail ? [eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(id)])), eb(eb.fn('lower', ['enterprise_email']), '=', eb.fn('lower', [eb.val(id)]))] : []),
+        ...(isMobile ? [eb('mobile', '=', id)] : []),
       ]),
     )
     .$if(connection !== undefined, (qb) => qb.where('connection', '=', connection ?? ''))

@@ -69,12 +69,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('directory_users_pkey', ['connection', 'tenant_key', 'open_id'])
     .execute();
-  await db.schema.createIndex('directory_users_union_id').on('directory_users').columns(['connection', 'tenant_key', 'union_id']).execute();
-  await db.schema.createIndex('directory_users_user_id').on('directory_users').columns(['connection', 'tenant_key', 'user_id']).execute();
-  // Lookups by email ignore case, as Feishu's do.
-  await sql`create index directory_users_email on directory_users (connection, tenant_key, lower(email))`.execute(db);
-  await sql`create index directory_users_enterprise_email on directory_users (connection, tenant_key, lower(enterprise_email))`.execute(db);
-  await db.schema.createIndex('directory_users_mobile').on('directory_users').columns(['connection', 'tenant_key', 'mobile']).execute();
+  // Lookups by any id, email or mobile (`GET /api/v1/directory/users/:id`) span connections, so
+  // these indexes lead with the value; emails are compared without case, as Feishu does.
+  await db.schema.createIndex('directory_users_open_id').on('directory_users').column('open_id').execute();
+  await db.schema.createIndex('directory_users_union_id').on('directory_users').column('union_id').execute();
+  await db.schema.createIndex('directory_users_user_id').on('directory_users').column('user_id').execute();
+  await sql`create index directory_users_email on directory_users (lower(email))`.execute(db);
+  await sql`create index directory_users_enterprise_email on directory_users (lower(enterprise_email))`.execute(db);
+  await db.schema.createIndex('directory_users_mobile').on('directory_users').column('mobile').execute();
   await db.schema.createIndex('directory_users_departments').on('directory_users').using('gin').column('department_ids').execute();
   // updated_since pages: (updated_at, open_id) is the cursor.
   await db.schema.createIndex('directory_users_updated').on('directory_users').columns(['connection', 'tenant_key', 'updated_at', 'open_id']).execute();
