@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { serializeDepartment, serializeUser } from '../../emulator/src/open-apis/contact/serialize.ts';
 import type { Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
+import { gatewayEnvFor } from './support/gateway-env-for.ts';
 import { spawnGateway, waitUntilListening } from './support/spawn-gateway.ts';
 import { startGatewayAgainst } from './support/start-gateway-against.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
@@ -217,23 +215,18 @@ describe('a full directory sync killed with SIGKILL', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     cleanups.push(async () => await client.end());
-    const env = {
+    const env = gatewayEnvFor(emulator, {
       DATABASE_URL: database.url,
       GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'),
-      PORT: '0',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-sync-crash-')),
       // The "listening" line is logged at info.
       LOG_LEVEL: 'info',
-      FEISHU_APP_ID: app.appId,
-      FEISHU_APP_SECRET: app.appSecret,
-      FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
-      FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-      FEISHU_DOMAIN: emulator.url,
       FEISHU_RATE_LIMIT_MULTIPLIER: String(multiplier),
       // Short steps, so the step the killed gateway held comes back within seconds.
       DIRECTORY_SYNC_STEP_SECONDS: '5',
-    };
-    const run = async () => (await client.query<{ status: string; requests: number }>('select status, requests from directory_sync_runs')).rows[0];
+    });
+    // Pages committed so far (each task counts its own), and the run's status.
+    const run = async () =>
+      (await client.query<{ status: string; requests: number }>('select r.status, coalesce((select sum(pages) from directory_sync_tasks t where t.run_id = r.id), 0)::int as requests from directory_sync_runs r')).rows[0];
     const contactCalls = async () => {
       const { items } = await control<{ items: { api: string; calls: number }[] }>(emulator, 'GET', `/_emulator/api-calls?app_id=${app.appId}`);
       return items.filter((item) => item.api.startsWith('contact.')).reduce((sum, item) => sum + item.calls, 0);

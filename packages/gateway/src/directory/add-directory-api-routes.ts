@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { requireScope } from '../api-keys/index.ts';
 import type { Database } from '../db/index.ts';
 import { GatewayError } from '../errors/index.ts';
-import type { AppEnv } from '../http/index.ts';
+import { readQuery, type AppEnv } from '../http/index.ts';
 import { createDirectoryQueries } from './directory-queries.ts';
 import {
   DEFAULT_LIMIT,
@@ -14,7 +14,6 @@ import {
   userLookupParamsSchema,
   userLookupQuerySchema,
 } from './directory-query-schemas.ts';
-import { parseQuery } from './parse-query.ts';
 
 /**
  * The directory API (issue 7, item 5), mounted under the API-key middleware of `addApiRoutes`,
@@ -30,7 +29,7 @@ export function addDirectoryApiRoutes(deps: { database: Database }): (app: Hono<
   const queries = createDirectoryQueries(deps.database);
   return (app) => {
     app.get('/api/v1/directory/users', requireScope('directory:read'), async (c) => {
-      const query = parseQuery(listUsersQuerySchema, c.req.query());
+      const query = readQuery(c, listUsersQuerySchema);
       const page = await queries.listUsers({
         statuses: query.status ?? ['active', 'deactivated'],
         limit: query.limit ?? DEFAULT_LIMIT,
@@ -44,21 +43,21 @@ export function addDirectoryApiRoutes(deps: { database: Database }): (app: Hono<
     });
 
     app.get('/api/v1/directory/users/:id', requireScope('directory:read'), async (c) => {
-      const { connection } = parseQuery(userLookupQuerySchema, c.req.query());
+      const { connection } = readQuery(c, userLookupQuerySchema);
       const params = userLookupParamsSchema.safeParse(c.req.param());
       if (!params.success) throw new GatewayError('directory.user_not_found', 'No user in the directory has this id or email.');
       return c.json(await queries.findUser(params.data.id, connection));
     });
 
     app.get('/api/v1/directory/departments', requireScope('directory:read'), async (c) => {
-      const query = parseQuery(listDepartmentsQuerySchema, c.req.query());
+      const query = readQuery(c, listDepartmentsQuerySchema);
       const filters = { includeDeleted: query.include_deleted ?? false, ...(query.connection === undefined ? {} : { connection: query.connection }) };
       if (query.format === 'tree') return c.json({ items: await queries.departmentTree(filters), next_cursor: null });
       return c.json(await queries.listDepartments({ ...filters, limit: query.limit ?? DEFAULT_LIMIT, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) }));
     });
 
     app.get('/api/v1/directory/groups', requireScope('directory:read'), async (c) => {
-      const query = parseQuery(listGroupsQuerySchema, c.req.query());
+      const query = readQuery(c, listGroupsQuerySchema);
       return c.json(
         await queries.listGroups({
           includeDeleted: query.include_deleted ?? false,
@@ -70,7 +69,7 @@ export function addDirectoryApiRoutes(deps: { database: Database }): (app: Hono<
     });
 
     app.get('/api/v1/directory/groups/:id/members', requireScope('directory:read'), async (c) => {
-      const query = parseQuery(groupMembersQuerySchema, c.req.query());
+      const query = readQuery(c, groupMembersQuerySchema);
       const params = groupParamsSchema.safeParse(c.req.param());
       if (!params.success) throw new GatewayError('directory.group_not_found', 'No user group has this id.');
       return c.json(

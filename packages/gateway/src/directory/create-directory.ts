@@ -63,14 +63,16 @@ export function createDirectory(deps: {
 
   const syncJob: JobDefinition<SyncJobData> = defineJob<SyncJobData>({
     name: 'directory.sync',
-    policy: 'singleton',
     retryLimit: 20,
     retryDelaySeconds: 10,
-    // A killed instance's step comes back after this; a step never runs longer than a third of it.
+    // A killed instance's step comes back after this; a step works for a third of it. The run's
+    // own lease (a little shorter) keeps two steps of one run from working at once — a queue
+    // singleton would too, but pg-boss notices a finished singleton only at its next monitor run,
+    // which left seconds to minutes between steps.
     expireInSeconds: stepSeconds * 3,
     handler: async ({ runId }) => {
-      const outcome = await runSyncStep(syncDeps, runId, stepSeconds * 1000);
-      if (outcome === 'more') await deps.jobs().enqueue(syncJob, { runId }, { singletonKey: `directory:${runId}` });
+      const outcome = await runSyncStep(syncDeps, runId, stepSeconds * 1000, stepSeconds * 2_500);
+      if (outcome === 'more') await deps.jobs().enqueue(syncJob, { runId });
     },
   });
   const startSync = createStartSync({ database: deps.database, jobs: deps.jobs, syncJob });

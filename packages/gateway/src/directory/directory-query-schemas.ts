@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger } from '../http/index.ts';
 import type { UserState } from './directory-tables.ts';
 
 // The query and path parameters of `/api/v1/directory/*`, validated by the routes and shown, from
@@ -7,21 +8,6 @@ import type { UserState } from './directory-tables.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
-
-/** A whole number in a query string, strictly digits (no `1e2`, `0x10` or spaces). */
-function queryInteger(min: number, max: number) {
-  const error = `must be a whole number from ${min} to ${max}`;
-  return (
-    z
-      .string()
-      .regex(/^\d{1,6}$/, { error })
-      .transform(Number)
-      .pipe(z.number().min(min, { error }).max(max, { error }))
-      // The query string carries digits; clients and generators should see the integer they send
-      // (an undefined key removes what zod derived from the string side).
-      .meta({ type: 'integer', minimum: min, maximum: max, pattern: undefined })
-  );
-}
 
 /** `true` or `false`, nothing else (`1`, `yes` or an empty value are refused, not guessed). */
 const queryBoolean = z

@@ -126,6 +126,7 @@ export type DirectorySyncRunsTable = {
   error: string | null;
   started_at: Generated<Date>;
   finished_at: Date | null;
+  leased_until: Date | null;
 };
 
 /** What a checkpointed step of a sync lists (see `run-sync-step.ts`). */
@@ -137,4 +138,5 @@ export type DirectorySyncTasksTable = {
   target: string;
   page_token: string | null;
   done: Generated<boolean>;
+  pages: Generated<number>;
 };

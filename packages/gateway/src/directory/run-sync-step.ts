@@ -38,60 +38,104 @@ const TOO_BIG_TO_RECURSE = 43010;
  *
  * @returns `done` when the run is finished, `more` when the budget ran out first.
  */
-export async function runSyncStep(deps: SyncDeps, runId: string, budgetMs: number): Promise<'done' | 'more'> {
+export async function runSyncStep(deps: SyncDeps, runId: string, budgetMs: number, leaseMs: number): Promise<'done' | 'more' | 'held'> {
   const { kysely } = deps.database;
-  const run = await kysely.selectFrom('directory_sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-  if (run === undefined || run.status !== 'running') return 'done';
+  // One step at a time per run: a second step (a duplicate job, a killed step's retry before its
+  // lease ran out) leaves it to the holder.
+  const run = await kysely
+    .updateTable('directory_sync_runs')
+    .set({ leased_until: new Date(Date.now() + leaseMs) })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', new Date())]))
+    .returningAll()
+    .executeTakeFirst();
+  if (run === undefined) {
+    const current = await kysely.selectFrom('directory_sync_runs').select('status').where('id', '=', runId).executeTakeFirst();
+    return current?.status === 'running' ? 'held' : 'done';
+  }
   const scope: DirectoryScope = { connection: run.connection, tenantKey: run.tenant_key };
   const source = run.kind === 'reconcile' ? 'reconcile' : 'sync';
   const deadline = Date.now() + budgetMs;
   const inFlight = new Map<string, Promise<void>>();
+  // When each task's last page settled, to drop tasks read before that (their page token is old).
+  const settledAt = new Map<string, number>();
+  let settled = 0;
   let failure: Error | undefined;
+  await analyze(deps.database);
 
-  for (;;) {
-    if (failure !== undefined) break;
-    const budgetLeft = Date.now() < deadline;
-    if (budgetLeft && inFlight.size < deps.concurrency) {
-      const tasks = await kysely
-        .selectFrom('directory_sync_tasks')
-        .select(['task', 'target', 'page_token'])
-        .where('run_id', '=', runId)
-        .where('done', '=', false)
-        .orderBy('task')
-        .orderBy('target')
-        .limit(deps.concurrency + inFlight.size)
-        .execute();
-      const fresh = tasks.filter((task) => !inFlight.has(taskKey(task.task, task.target))).slice(0, deps.concurrency - inFlight.size);
-      for (const task of fresh) {
-        const key = taskKey(task.task, task.target);
-        const work = runPage(deps, runId, scope, source, { task: task.task, target: task.target, pageToken: task.page_token })
-          .catch((error: unknown) => {
-            failure ??= error instanceof Error ? error : new Error(String(error));
-          })
-          .finally(() => inFlight.delete(key));
-        inFlight.set(key, work);
+  try {
+    for (;;) {
+      if (failure !== undefined) break;
+      if (Date.now() < deadline && inFlight.size < deps.concurrency) {
+        const readAt = settled;
+        const tasks = await nextTasks(deps.database, runId, deps.concurrency + inFlight.size);
+        const fresh = tasks
+          .filter((task) => !inFlight.has(taskKey(task.task, task.target)) && (settledAt.get(taskKey(task.task, task.target)) ?? -1) < readAt)
+          .slice(0, deps.concurrency - inFlight.size);
+        for (const task of fresh) {
+          const key = taskKey(task.task, task.target);
+          const work = runPage(deps, runId, scope, source, { task: task.task, target: task.target, pageToken: task.page_token })
+            .catch((error: unknown) => {
+              failure ??= error instanceof Error ? error : new Error(String(error));
+            })
+            .finally(() => {
+              settled += 1;
+              settledAt.set(key, settled);
+              inFlight.delete(key);
+            });
+          inFlight.set(key, work);
+        }
+        if (fresh.length > 0) continue;
       }
-      if (fresh.length > 0) continue;
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
     }
-    if (inFlight.size === 0) break;
-    await Promise.race(inFlight.values());
-  }
-  await Promise.all(inFlight.values());
-  if (failure !== undefined) throw failure;
+    await Promise.all(inFlight.values());
+    if (failure !== undefined) throw failure;
 
-  // Finished only if no task is left once the run is locked: a scope change may be adding some.
-  const finished = await kysely.transaction().execute(async (transaction) => {
-    await transaction.selectFrom('directory_sync_runs').select('id').where('id', '=', runId).forUpdate().execute();
-    const left = await transaction.selectFrom('directory_sync_tasks').select((eb) => eb.fn.countAll().as('count')).where('run_id', '=', runId).where('done', '=', false).executeTakeFirstOrThrow();
-    if (Number(left.count) > 0) return false;
-    // A partial run (a scope change) saw only what it was sent to fetch.
-    const swept = run.kind === 'partial' ? 0 : await sweepUnseen(transaction, { scope, runId, since: run.started_at, source, listeners: deps.listeners });
-    await transaction.updateTable('directory_sync_runs').set({ status: 'done', finished_at: new Date(), counts: JSON.stringify({ deleted: swept }) }).where('id', '=', runId).execute();
-    return true;
-  });
-  if (!finished) return 'more';
-  deps.logger.info({ connection: scope.connection, runId, kind: run.kind }, 'directory sync finished');
-  return 'done';
+    // Finished only if no task is left once the run is locked: a scope change may be adding some.
+    const finished = await kysely.transaction().execute(async (transaction) => {
+      await transaction.selectFrom('directory_sync_runs').select('id').where('id', '=', runId).forUpdate().execute();
+      const left = await transaction.selectFrom('directory_sync_tasks').select((eb) => eb.fn.countAll().as('count')).where('run_id', '=', runId).where('done', '=', false).executeTakeFirstOrThrow();
+      if (Number(left.count) > 0) return false;
+      // A partial run (a scope change) saw only what it was sent to fetch.
+      const swept = run.kind === 'partial' ? 0 : await sweepUnseen(transaction, { scope, runId, since: run.started_at, source, listeners: deps.listeners });
+      const pages = await transaction.selectFrom('directory_sync_tasks').select((eb) => eb.fn.sum<string>('pages').as('pages')).where('run_id', '=', runId).executeTakeFirstOrThrow();
+      await transaction
+        .updateTable('directory_sync_runs')
+        .set({ status: 'done', finished_at: new Date(), leased_until: null, requests: Number(pages.pages ?? 0), counts: JSON.stringify({ deleted: swept }) })
+        .where('id', '=', runId)
+        .execute();
+      return true;
+    });
+    if (!finished) return 'more';
+    deps.logger.info({ connection: scope.connection, runId, kind: run.kind }, 'directory sync finished');
+    return 'done';
+  } finally {
+    await kysely.updateTable('directory_sync_runs').set({ leased_until: null }).where('id', '=', runId).where('status', '=', 'running').execute();
+  }
+}
+
+/**
+ * The run's next unfinished tasks, the kinds interleaved (each kind's first, then each kind's
+ * second, …) with people first: each API has its own rate budget, so fetching from all of them
+ * at once is what brings the run close to its slowest API's floor.
+ */
+async function nextTasks(database: Database, runId: string, limit: number): Promise<{ task: SyncTaskKind; target: string; page_token: string | null }[]> {
+  const result = await sql<{ task: SyncTaskKind; target: string; page_token: string | null }>`
+    select task, target, page_token from (
+      select task, target, page_token, row_number() over (partition by task order by target) as turn
+      from directory_sync_tasks where run_id = ${runId} and not done
+    ) as waiting
+    order by turn, case task when 'users' then 0 when 'scope_users' then 1 when 'departments' then 2 when 'department_children' then 3 else 4 end, task
+    limit ${limit}`.execute(database.kysely);
+  return result.rows;
+}
+
+/** Fresh planner statistics: the tables grow from nothing during a first sync, and autovacuum may be off or late. */
+async function analyze(database: Database): Promise<void> {
+  await sql`analyze directory_users, directory_departments, directory_groups, directory_group_members`.execute(database.kysely);
 }
 
 /** Fetches one page of a task and commits it with the checkpoint. */
@@ -107,18 +151,20 @@ async function runPage(deps: SyncDeps, runId: string, scope: DirectoryScope, sou
       const departments = strings(page.data['department_ids']);
       const users = strings(page.data['user_ids']);
       write = async () => [
-        // The whole company ("0") or a granted department: itself, its subtree, and everyone in them.
-        ...departments.flatMap((id): NewTask[] => [...(id === '0' ? [] : [{ task: 'department' as const, target: id }]), { task: 'departments', target: id }, { task: 'users', target: id }]),
+        // The whole company ("0") or a granted department: its subtree and everyone in them, and
+        // the granted departments themselves, fetched 50 at a time.
+        ...departments.flatMap((id): NewTask[] => [{ task: 'departments', target: id }, { task: 'users', target: id }]),
+        ...chunks(departments.filter((id) => id !== '0'), PAGE.batch).map((ids): NewTask => ({ task: 'department', target: ids.join(',') })),
         ...chunks(users, PAGE.batch).map((ids): NewTask => ({ task: 'scope_users', target: ids.join(',') })),
         ...(task.pageToken === null ? [{ task: 'groups' as const, target: '1' }, { task: 'groups' as const, target: '2' }] : []),
       ];
       break;
     }
     case 'department': {
-      page = await get(`/open-apis/contact/v3/departments/${encodeURIComponent(task.target)}`, { department_id_type: 'open_department_id', user_id_type: 'open_id' });
-      const department = page.data['department'];
+      page = await get('/open-apis/contact/v3/departments/batch', { department_ids: task.target.split(','), department_id_type: 'open_department_id', user_id_type: 'open_id' });
+      const items = page.items;
       write = async (transaction) => {
-        await writeEntities(departmentSpec, transaction, parsedRows(deps, [department], feishuDepartment, (item) => departmentRowOf(scope, item, version)), context);
+        await writeEntities(departmentSpec, transaction, parsedRows(deps, items, feishuDepartment, (item) => departmentRowOf(scope, item, version)), context);
         return [];
       };
       break;
@@ -173,7 +219,11 @@ async function runPage(deps: SyncDeps, runId: string, scope: DirectoryScope, sou
       const groups = arrayOf(page.data['grouplist']);
       write = async (transaction) => {
         await writeEntities(groupSpec, transaction, parsedRows(deps, groups, feishuGroup, (item) => groupRowOf(scope, item, version)), context);
-        return groups.flatMap((group): NewTask[] => [`user:${String(group['id'])}`, `department:${String(group['id'])}`].map((target) => ({ task: 'group_members', target })));
+        // A member list Feishu says is empty is not fetched (an absent count is).
+        return groups.flatMap((group): NewTask[] => [
+          ...(group['member_user_count'] === 0 ? [] : [{ task: 'group_members' as const, target: `user:${String(group['id'])}` }]),
+          ...(group['member_department_count'] === 0 ? [] : [{ task: 'group_members' as const, target: `department:${String(group['id'])}` }]),
+        ]);
       };
       break;
     }
@@ -201,8 +251,8 @@ async function runPage(deps: SyncDeps, runId: string, scope: DirectoryScope, sou
   await checkpoint(deps, runId, task, page.nextPageToken, [], write);
 }
 
-/** Commits a page: its writes, the tasks it found, the task's next page token or its end, and the request count. */
-async function checkpoint(deps: SyncDeps, runId: string, task: Task, nextPageToken: string | undefined, extra: readonly NewTask[], write: (transaction: DbTransaction) => Promise<NewTask[] | undefined>): Promise<void> {
+/** Commits a page: its writes, the tasks it found, and the task's next page token or its end, and counts the request. */
+async function checkpoint(deps: SyncDeps, runId: string, task: Task, nextPageToken: string | undefined, extra: readonly NewTask[], write: (transaction: DbTransaction) => Promise<NewTask[] | undefined>, pagesFetched = 1): Promise<void> {
   await deps.database.kysely.transaction().execute(async (transaction) => {
     const found = [...extra, ...((await write(transaction)) ?? [])];
     if (found.length > 0) {
@@ -214,12 +264,11 @@ async function checkpoint(deps: SyncDeps, runId: string, task: Task, nextPageTok
     }
     await transaction
       .updateTable('directory_sync_tasks')
-      .set(nextPageToken === undefined ? { done: true } : { page_token: nextPageToken })
+      .set({ ...(nextPageToken === undefined ? { done: true } : { page_token: nextPageToken }), pages: sql`pages + ${pagesFetched}` })
       .where('run_id', '=', runId)
       .where('task', '=', task.task)
       .where('target', '=', task.target)
       .execute();
-    await transaction.updateTable('directory_sync_runs').set({ requests: sql`requests + 1` }).where('id', '=', runId).execute();
   });
 }
 

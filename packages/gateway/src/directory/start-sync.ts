@@ -46,7 +46,7 @@ export function createStartSync(deps: { database: Database; jobs: () => JobRunne
           .onConflict((conflict) => conflict.columns(['run_id', 'task', 'target']).doUpdateSet({ page_token: null, done: false }))
           .execute();
       }
-      if (!joined) await deps.jobs().enqueue(deps.syncJob, { runId }, { transaction, singletonKey: `directory:${runId}` });
+      if (!joined) await deps.jobs().enqueue(deps.syncJob, { runId }, { transaction });
       return { runId, joined };
     });
 }

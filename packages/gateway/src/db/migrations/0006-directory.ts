@@ -158,6 +158,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('started_at', 'timestamptz', (column) => column.notNull().defaultTo(sql`now()`))
     .addColumn('finished_at', 'timestamptz')
+    // The step working on the run holds it until then; a step of a dead instance lets go by itself.
+    .addColumn('leased_until', 'timestamptz')
     .execute();
   // One running sync per directory: a second start (another instance, a second command) joins it.
   await sql`create unique index directory_sync_runs_running on directory_sync_runs (connection, tenant_key) where status = 'running'`.execute(db);
@@ -171,6 +173,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Where to continue: the next page token, null before the first page.
     .addColumn('page_token', 'text')
     .addColumn('done', 'boolean', (column) => column.notNull().defaultTo(false))
+    // Pages committed: their sum is the run's request count (kept per task, so that concurrent
+    // pages never wait on one counter row).
+    .addColumn('pages', 'integer', (column) => column.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('directory_sync_tasks_pkey', ['run_id', 'task', 'target'])
     .execute();
 }
