@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { control } from './support/emulator-control.ts';
+import { gatewayEnvFor } from './support/gateway-env-for.ts';
 import { createPostgresDatabase } from './support/test-databases.ts';
 import { until } from './support/until.ts';
 
@@ -65,23 +63,16 @@ describe.each(['http', 'websocket'] as const)('a gateway killed with SIGKILL whi
     const app = emulator.defaultApp();
     if (transport === 'websocket') await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_mode: 'websocket', subscribed_events: [USER_CREATED] });
     const port = await freePort();
-    const env = {
+    const env = gatewayEnvFor(emulator, {
       DATABASE_URL: database.url,
       GATEWAY_SECRET_KEY: randomBytes(32).toString('base64'),
       PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-crash-')),
       LOG_LEVEL: 'error',
-      FEISHU_APP_ID: app.appId,
-      FEISHU_APP_SECRET: app.appSecret,
-      FEISHU_ENCRYPT_KEY: app.encryptKey ?? '',
-      FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-      FEISHU_DOMAIN: emulator.url,
       // The lease of a dispatch killed with its process: short, so the test need not wait a minute.
       EVENTS_HANDLER_TIMEOUT_SECONDS: '5',
       // Feishu sends plaintext over the long connection: no Encrypt Key there.
       ...(transport === 'websocket' ? { FEISHU_EVENT_MODE: 'websocket', FEISHU_ENCRYPT_KEY: '' } : {}),
-    };
+    });
     const connected = async () => {
       if (transport === 'http') return;
       await until(async () => ((await control<{ items: unknown[] }>(emulator, 'GET', '/_emulator/long-connections')).items.length > 0 ? true : undefined), 30_000);

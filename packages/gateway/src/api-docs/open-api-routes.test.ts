@@ -1,64 +1,39 @@
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { createTestLogger } from '../../test/support/test-logger.ts';
-import { addApiRoutes, apiKeyScopes, createApiKeys, requireScope, type ApiKeyScope } from '../api-keys/index.ts';
-import { runMigrations } from '../db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useApiServer } from '../../test/support/use-api-server.ts';
+import { apiKeyScopes, requireScope, type ApiKeyScope } from '../api-keys/index.ts';
 import { addDirectoryApiRoutes } from '../directory/add-directory-api-routes.ts';
 import { addDirectorySyncRoute } from '../directory/add-directory-sync-route.ts';
 import { directoryApiDescription } from '../directory/directory-api-description.ts';
 import { directorySyncApiDescription } from '../directory/directory-sync-api-description.ts';
 import { addEventsApiRoutes } from '../events/index.ts';
 import { eventsApiDescription } from '../events/events-api-description.ts';
-import { createHttpApp, createMetrics, startHttpServer, type AppEnv, type HttpServer } from '../http/index.ts';
+import type { AppEnv } from '../http/index.ts';
 import type { ApiDescription } from './api-description.ts';
 import { apiRoutesOf, openApiRoutes } from './open-api-routes.ts';
 
-const pglite = backends.find((backend) => backend.name === 'pglite')!;
 type Json = Record<string, unknown>;
 type Operation = { operationId: string; security: Record<string, string[]>[]; parameters?: { name: string; in: string; schema: Json }[]; responses: Record<string, Json> };
 
 describe('GET /api/v1/openapi.json', () => {
-  let opened: TestDatabase | undefined;
-  let server: HttpServer | undefined;
-  afterEach(async () => {
-    await server?.close(1_000);
-    await opened?.cleanup();
-    server = undefined;
-    opened = undefined;
-  });
+  const api = useApiServer();
 
   /** The gateway's `/api/v1` as main.ts assembles it, plus `extraRoutes` and `extraDescriptions`. */
   async function serve(options: { extraRoutes?: (app: Hono<AppEnv>) => void; extraDescriptions?: ApiDescription[] } = {}) {
-    opened = await pglite.open();
-    const { database } = opened;
-    await runMigrations(database);
-    const apiKeys = createApiKeys(database);
-    const log = createTestLogger();
-    const app = createHttpApp({
-      logger: log.logger,
-      metrics: createMetrics(),
-      bodyLimitBytes: 1024,
-      readinessChecks: [],
+    const database = await api.openDatabase();
+    const { url, app, apiKeys, log } = await api.serve(database, {
+      openRoutes: [openApiRoutes({ descriptions: [eventsApiDescription, directoryApiDescription, directorySyncApiDescription, ...(options.extraDescriptions ?? [])] })],
       routes: [
-        openApiRoutes({ descriptions: [eventsApiDescription, directoryApiDescription, directorySyncApiDescription, ...(options.extraDescriptions ?? [])] }),
-        addApiRoutes({
-          apiKeys,
-          routes: [
-            addEventsApiRoutes({
-              database,
-              replay: async () => await Promise.reject(new Error('replay is not called in these tests')),
-            }),
-            addDirectoryApiRoutes({ database }),
-            addDirectorySyncRoute({ scopes: [], startSync: async () => await Promise.reject(new Error('no sync is started in these tests')) }),
-            ...(options.extraRoutes === undefined ? [] : [options.extraRoutes]),
-          ],
+        addEventsApiRoutes({
+          database,
+          replay: async () => await Promise.reject(new Error('replay is not called in these tests')),
         }),
+        addDirectoryApiRoutes({ database }),
+        addDirectorySyncRoute({ scopes: [], startSync: async () => await Promise.reject(new Error('no sync is started in these tests')) }),
+        ...(options.extraRoutes === undefined ? [] : [options.extraRoutes]),
       ],
     });
-    server = await startHttpServer(app, { port: 0, host: '127.0.0.1', headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
-    const url = `http://127.0.0.1:${server.port}`;
     const get = async (path: string, key?: string) => {
       const response = await fetch(url + path, key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } });
       return { status: response.status, body: (await response.json()) as Json };

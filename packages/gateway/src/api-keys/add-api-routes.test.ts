@@ -1,49 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { createTestLogger } from '../../test/support/test-logger.ts';
-import { runMigrations } from '../db/index.ts';
-import { createHttpApp, createMetrics, startHttpServer, type HttpServer } from '../http/index.ts';
-import { addApiRoutes } from './add-api-routes.ts';
+import { describe, expect, it } from 'vitest';
+import { useApiServer } from '../../test/support/use-api-server.ts';
 import { requireScope } from './api-key-auth.ts';
-import { createApiKeys } from './create-api-keys.ts';
-
-const pglite = backends.find((backend) => backend.name === 'pglite')!;
 
 describe('API-key authentication on /api/v1', () => {
-  let opened: TestDatabase | undefined;
-  let server: HttpServer | undefined;
-  afterEach(async () => {
-    await server?.close(1_000);
-    await opened?.cleanup();
-    server = undefined;
-    opened = undefined;
-  });
+  const api = useApiServer();
 
   async function serve() {
-    opened = await pglite.open();
-    await runMigrations(opened.database);
-    const apiKeys = createApiKeys(opened.database);
-    const log = createTestLogger();
-    const app = createHttpApp({
-      logger: log.logger,
-      metrics: createMetrics(),
-      bodyLimitBytes: 1024,
-      readinessChecks: [],
+    const { url, apiKeys, log } = await api.serve(await api.openDatabase(), {
       routes: [
-        addApiRoutes({
-          apiKeys,
-          routes: [
-            (routes) => {
-              routes.get('/api/v1/things', requireScope('events:read'), (c) => c.json({ key: c.get('apiKey').name }));
-              // Outside the authenticated prefix: requireScope alone must still refuse.
-              routes.get('/open/things', requireScope('events:read'), (c) => c.json({ open: true }));
-            },
-          ],
-        }),
+        (routes) => {
+          routes.get('/api/v1/things', requireScope('events:read'), (c) => c.json({ key: c.get('apiKey').name }));
+          // Outside the authenticated prefix: requireScope alone must still refuse.
+          routes.get('/open/things', requireScope('events:read'), (c) => c.json({ open: true }));
+        },
       ],
     });
-    server = await startHttpServer(app, { port: 0, host: '127.0.0.1', headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
-    const url = `http://127.0.0.1:${server.port}`;
     const get = async (path: string, authorization?: string) => {
       const response = await fetch(url + path, authorization === undefined ? {} : { headers: { authorization } });
       return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { runMigrations } from '../db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../test/support/test-databases.ts';
+import { useMigratedDatabase } from '../../test/support/use-migrated-database.ts';
 import { createApiKeys, hashApiKey } from './create-api-keys.ts';
 
 describe.each(backends)('API keys on $name', (backend) => {
-  let opened: TestDatabase | undefined;
-  afterEach(async () => {
-    await opened?.cleanup();
-    opened = undefined;
-  });
+  const openDatabase = useMigratedDatabase(backend);
 
   async function setUp() {
-    opened = await backend.open();
-    await runMigrations(opened.database);
-    return { apiKeys: createApiKeys(opened.database), database: opened.database };
+    const database = await openDatabase();
+    return { apiKeys: createApiKeys(database), database };
   }
 
   it('creates a fgw_ key, stores only its SHA-256, and verifies it', async () => {

@@ -34,7 +34,7 @@ export const errorCodes = {
   },
   'http.invalid_query': {
     status: 400,
-    description: 'A query parameter is unknown, malformed or out of range (for example `limit` above 200, a `since` that is not an ISO 8601 time with offset, or a `cursor` the gateway did not issue); `message` names it.',
+    description: 'A query parameter is unknown, malformed or out of range (for example a `limit` above what the endpoint allows, a time that is not ISO 8601 with an offset, or a `cursor` the gateway did not issue); `message` names it.',
   },
   'http.listen_failed': {
     status: 500,

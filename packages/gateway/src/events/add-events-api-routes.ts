@@ -2,28 +2,29 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { requireScope } from '../api-keys/index.ts';
 import { GatewayError } from '../errors/index.ts';
-import { readJsonBody, type AppEnv } from '../http/index.ts';
+import { decodeIdCursor, encodeIdCursor, queryInteger, readJsonBody, readQuery, type AppEnv } from '../http/index.ts';
 import { createEventsApiQuery, type EventFilters } from './events-api-query.ts';
 import type { Database } from '../db/index.ts';
 import { inboxIdSchema, isoTimeSchema, replayCriteriaSchema, type ReplayEvents } from './replay-events.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
+// Tags the page cursors of this list (see id-cursor.ts).
+const CURSOR_TAG = 'e';
 
-const listQuerySchema = z
+/** The query of `GET /api/v1/events`, validated here and described in events-api-description.ts. */
+export const listQuerySchema = z
   .object({
-    status: z.enum(['pending', 'handled', 'failed', 'dead'], { error: 'must be pending, handled, failed or dead' }).optional(),
-    type: z.string().min(1).max(200).optional(),
-    connection: z.string().min(1).max(200).optional(),
-    since: isoTimeSchema.optional(),
-    until: isoTimeSchema.optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${MAX_LIMIT}` })
-      .transform(Number)
-      .pipe(z.number().min(1, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }).max(MAX_LIMIT, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }))
-      .optional(),
-    cursor: z.string().max(100).optional(),
+    status: z
+      .enum(['pending', 'handled', 'failed', 'dead'], { error: 'must be pending, handled, failed or dead' })
+      .optional()
+      .meta({ description: 'pending (waiting for or being dispatched), handled, failed (will be retried) or dead (retries used up).' }),
+    type: z.string().min(1).max(200).optional().meta({ description: 'The event type, such as `contact.user.updated_v3`.' }),
+    connection: z.string().min(1).max(200).optional().meta({ description: 'The connection name, such as `default`.' }),
+    since: isoTimeSchema.optional().meta({ description: 'Received at or after this time (ISO 8601 with a zone).' }),
+    until: isoTimeSchema.optional().meta({ description: 'Received before this time.' }),
+    limit: queryInteger(1, MAX_LIMIT).optional().meta({ description: `Items per page, 1 to ${MAX_LIMIT}; default ${DEFAULT_LIMIT}.` }),
+    cursor: z.string().max(100).optional().meta({ description: 'The `next_cursor` of the previous page, unchanged.' }),
   })
   .strict();
 
@@ -36,9 +37,7 @@ export function addEventsApiRoutes(deps: { database: Database; replay: ReplayEve
   const query = createEventsApiQuery(deps.database);
   return (app) => {
     app.get('/api/v1/events', requireScope('events:read'), async (c) => {
-      const parsed = listQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) throw invalidQuery(parsed.error);
-      const { status, type, connection, since, until, limit = DEFAULT_LIMIT, cursor } = parsed.data;
+      const { status, type, connection, since, until, limit = DEFAULT_LIMIT, cursor } = readQuery(c, listQuerySchema);
       const filters: EventFilters = {
         limit: limit + 1,
         ...(status === undefined ? {} : { status }),
@@ -46,13 +45,13 @@ export function addEventsApiRoutes(deps: { database: Database; replay: ReplayEve
         ...(connection === undefined ? {} : { connection }),
         ...(since === undefined ? {} : { since: new Date(since) }),
         ...(until === undefined ? {} : { until: new Date(until) }),
-        ...(cursor === undefined ? {} : { beforeId: decodeCursor(cursor) }),
+        ...(cursor === undefined ? {} : { beforeId: decodeIdCursor(CURSOR_TAG, cursor) }),
       };
       // One row more than asked says whether another page follows.
       const rows = await query.list(filters);
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return c.json({ items, next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null });
+      return c.json({ items, next_cursor: rows.length > limit && last !== undefined ? encodeIdCursor(CURSOR_TAG, last.id) : null });
     });
 
     app.post('/api/v1/events/replay', requireScope('events:replay'), async (c) => {
@@ -69,22 +68,4 @@ export function addEventsApiRoutes(deps: { database: Database; replay: ReplayEve
       return c.json(event);
     });
   };
-}
-
-// The cursor is the last id of the page, wrapped so that clients treat it as opaque.
-function encodeCursor(id: string): string {
-  return Buffer.from(`e:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const match = /^e:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match?.[1] === undefined) throw new GatewayError('http.invalid_query', 'Invalid query parameter cursor: not a cursor this API returned.');
-  return match[1];
-}
-
-function invalidQuery(error: z.ZodError): GatewayError {
-  const [issue] = error.issues;
-  if (issue?.code === 'unrecognized_keys') return new GatewayError('http.invalid_query', `Unknown query parameter ${issue.keys.join(', ')}.`);
-  const where = issue === undefined || issue.path.length === 0 ? 'query' : issue.path.join('.');
-  return new GatewayError('http.invalid_query', `Invalid query parameter ${where}: ${issue?.message ?? 'unexpected value'}.`);
 }

@@ -1,28 +1,8 @@
 import { z } from 'zod';
 import type { ApiDescription } from '../api-docs/index.ts';
+import { listQuerySchema } from './add-events-api-routes.ts';
 import type { EventSummary } from './events-api-query.ts';
-import { inboxIdSchema, isoTimeSchema, replayCriteriaSchema } from './replay-events.ts';
-
-const MAX_LIMIT = 200;
-
-// The query of `GET /api/v1/events` as add-events-api-routes.ts validates it. A copy, because that
-// file keeps its schema private: exporting it (`export const listQuerySchema`) and using it here
-// removes the copy. test/openapi.test.ts sends every parameter described here to the route.
-const eventsListQuerySchema = z
-  .object({
-    status: z.enum(['pending', 'handled', 'failed', 'dead']).optional().meta({ description: 'pending (waiting for or being dispatched), handled, failed (will be retried) or dead (retries used up).' }),
-    type: z.string().min(1).max(200).optional().meta({ description: 'The event type, such as `contact.user.updated_v3`.' }),
-    connection: z.string().min(1).max(200).optional().meta({ description: 'The connection name, such as `default`.' }),
-    since: isoTimeSchema.optional().meta({ description: 'Received at or after this time (ISO 8601 with a zone).' }),
-    until: isoTimeSchema.optional().meta({ description: 'Received before this time.' }),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/)
-      .optional()
-      .meta({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, pattern: undefined, description: `Items per page, 1 to ${MAX_LIMIT}; default 50.` }),
-    cursor: z.string().max(100).optional().meta({ description: 'The `next_cursor` of the previous page, unchanged.' }),
-  })
-  .strict();
+import { inboxIdSchema, replayCriteriaSchema } from './replay-events.ts';
 
 const eventSummarySchema = z.strictObject({
   id: z.string(),
@@ -54,7 +34,7 @@ export const eventsApiDescription: ApiDescription = {
       operationId: 'listEvents',
       summary: 'List inbound events, newest first',
       scope: 'events:read',
-      query: eventsListQuerySchema,
+      query: listQuerySchema,
       response: { status: 200, description: 'A page of events.', schema: z.strictObject({ items: z.array(eventSummarySchema), next_cursor: z.string().nullable() }) },
       errors: ['http.invalid_query'],
     },

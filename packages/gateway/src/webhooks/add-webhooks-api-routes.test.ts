@@ -1,42 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { createTestLogger } from '../../test/support/test-logger.ts';
-import { addApiRoutes, createApiKeys } from '../api-keys/index.ts';
-import { runMigrations } from '../db/index.ts';
-import { createHttpApp, createMetrics, startHttpServer, type HttpServer } from '../http/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useApiServer } from '../../test/support/use-api-server.ts';
 import { createKeyring } from '../secrets/index.ts';
 import { addWebhooksApiRoutes } from './add-webhooks-api-routes.ts';
 import { createWebhookSubscriptions } from './create-webhook-subscriptions.ts';
 
-const pglite = backends.find((backend) => backend.name === 'pglite')!;
-
 describe('the webhooks admin API', () => {
-  let opened: TestDatabase | undefined;
-  let server: HttpServer | undefined;
-  afterEach(async () => {
-    await server?.close(1_000);
-    await opened?.cleanup();
-    server = undefined;
-    opened = undefined;
-  });
+  const api = useApiServer();
 
   async function serve() {
-    opened = await pglite.open();
-    await runMigrations(opened.database);
-    const { database } = opened;
-    const apiKeys = createApiKeys(database);
-    const log = createTestLogger();
+    const database = await api.openDatabase();
     const subscriptions = createWebhookSubscriptions({ database, keyring: createKeyring([randomBytes(32).toString('base64')]), allowedHosts: ['127.0.0.1'] });
-    const app = createHttpApp({
-      logger: log.logger,
-      metrics: createMetrics(),
-      bodyLimitBytes: 64 * 1024,
-      readinessChecks: [],
-      routes: [addApiRoutes({ apiKeys, routes: [addWebhooksApiRoutes({ subscriptions })] })],
-    });
-    server = await startHttpServer(app, { port: 0, host: '127.0.0.1', headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
-    const base = `http://127.0.0.1:${server.port}`;
+    const { url: base, apiKeys, log } = await api.serve(database, { bodyLimitBytes: 64 * 1024, routes: [addWebhooksApiRoutes({ subscriptions })] });
     const { key } = await apiKeys.create({ name: 'admin', scopes: ['webhooks:manage'] });
     const call = async (method: string, path: string, options: { body?: unknown; key?: string | null } = {}) => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,12 +1,13 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { requireScope } from '../api-keys/index.ts';
-import { GatewayError } from '../errors/index.ts';
-import { readJsonBody, type AppEnv } from '../http/index.ts';
+import { decodeIdCursor, encodeIdCursor, queryInteger, readJsonBody, readQuery, type AppEnv } from '../http/index.ts';
 import type { WebhookDelivery, WebhookSubscription, WebhookSubscriptions } from './create-webhook-subscriptions.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
+// Tags the page cursors of the delivery log (see id-cursor.ts).
+const CURSOR_TAG = 'd';
 
 // The shape only; the subscription store checks the values (webhooks.invalid).
 export const createWebhookSchema = z
@@ -19,16 +20,10 @@ export const createWebhookSchema = z
 
 export const updateWebhookSchema = z.object({ enabled: z.boolean() }).strict();
 
-const limitSchema = z
-  .string()
-  .regex(/^\d{1,3}$/, { error: `must be a whole number from 1 to ${MAX_LIMIT}` })
-  .transform(Number)
-  .pipe(z.number().min(1, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }).max(MAX_LIMIT, { error: `must be a whole number from 1 to ${MAX_LIMIT}` }));
-
 export const deliveriesQuerySchema = z
   .object({
     status: z.enum(['pending', 'delivered', 'failed'], { error: 'must be pending, delivered or failed' }).optional(),
-    limit: limitSchema.optional(),
+    limit: queryInteger(1, MAX_LIMIT).optional(),
     cursor: z.string().max(100).optional(),
   })
   .strict();
@@ -71,18 +66,16 @@ export function addWebhooksApiRoutes(deps: { subscriptions: WebhookSubscriptions
     });
 
     app.get('/api/v1/webhooks/:id/deliveries', requireScope('webhooks:manage'), async (c) => {
-      const parsed = deliveriesQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) throw invalidQuery(parsed.error);
-      const { status, limit = DEFAULT_LIMIT, cursor } = parsed.data;
+      const { status, limit = DEFAULT_LIMIT, cursor } = readQuery(c, deliveriesQuerySchema);
       // One row more than asked says whether another page follows.
       const rows = await subscriptions.deliveries(c.req.param('id'), {
         limit: limit + 1,
         ...(status === undefined ? {} : { status }),
-        ...(cursor === undefined ? {} : { beforeId: decodeCursor(cursor) }),
+        ...(cursor === undefined ? {} : { beforeId: decodeIdCursor(CURSOR_TAG, cursor) }),
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return c.json({ items: items.map(deliveryJson), next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null });
+      return c.json({ items: items.map(deliveryJson), next_cursor: rows.length > limit && last !== undefined ? encodeIdCursor(CURSOR_TAG, last.id) : null });
     });
   };
 }
@@ -115,22 +108,4 @@ export function deliveryJson(delivery: WebhookDelivery) {
     next_attempt_at: time(delivery.nextAttemptAt),
     finished_at: time(delivery.finishedAt),
   };
-}
-
-// The cursor is the last id of the page, wrapped so that clients treat it as opaque.
-function encodeCursor(id: string): string {
-  return Buffer.from(`d:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const match = /^d:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match?.[1] === undefined) throw new GatewayError('http.invalid_query', 'Invalid query parameter cursor: not a cursor this API returned.');
-  return match[1];
-}
-
-function invalidQuery(error: z.ZodError): GatewayError {
-  const [issue] = error.issues;
-  if (issue?.code === 'unrecognized_keys') return new GatewayError('http.invalid_query', `Unknown query parameter ${issue.keys.join(', ')}.`);
-  const where = issue === undefined || issue.path.length === 0 ? 'query' : issue.path.join('.');
-  return new GatewayError('http.invalid_query', `Invalid query parameter ${where}: ${issue?.message ?? 'unexpected value'}.`);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { runMigrations } from '../db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../test/support/test-databases.ts';
+import { useMigratedDatabase } from '../../test/support/use-migrated-database.ts';
 import type { DirectoryChange } from '../directory/directory-change.ts';
 import { createKeyring } from '../secrets/index.ts';
 import { createDeliveryQueue } from './create-delivery-queue.ts';
@@ -14,16 +14,10 @@ function change(entityId: string): DirectoryChange {
 }
 
 describe.each(backends)('the delivery queue on $name', (backend) => {
-  let opened: TestDatabase | undefined;
-  afterEach(async () => {
-    await opened?.cleanup();
-    opened = undefined;
-  });
+  const openDatabase = useMigratedDatabase(backend);
 
   async function setUp() {
-    opened = await backend.open();
-    const { database } = opened;
-    await runMigrations(database);
+    const database = await openDatabase();
     const subscriptions = createWebhookSubscriptions({ database, keyring: createKeyring([randomBytes(32).toString('base64')]), allowedHosts: ['127.0.0.1'] });
     const queue = createDeliveryQueue(database);
     const record = async (subscriptionIds: string[], ...changes: DirectoryChange[]) =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { backends, type TestDatabase } from '../../test/support/test-databases.ts';
-import { runMigrations } from '../db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../test/support/test-databases.ts';
+import { useMigratedDatabase } from '../../test/support/use-migrated-database.ts';
 import { createKeyring, openSecret } from '../secrets/index.ts';
 import { createWebhookSubscriptions, secretContextOf } from './create-webhook-subscriptions.ts';
 import type { LookupAddresses } from './resolve-destination.ts';
@@ -14,19 +14,14 @@ const lookup: LookupAddresses = async (hostname) => {
 };
 
 describe.each(backends)('webhook subscriptions on $name', (backend) => {
-  let opened: TestDatabase | undefined;
-  afterEach(async () => {
-    await opened?.cleanup();
-    opened = undefined;
-  });
+  const openDatabase = useMigratedDatabase(backend);
 
   async function setUp() {
-    opened = await backend.open();
-    await runMigrations(opened.database);
+    const database = await openDatabase();
     const keyring = createKeyring([randomBytes(32).toString('base64')]);
     let changes = 0;
-    const subscriptions = createWebhookSubscriptions({ database: opened.database, keyring, allowedHosts: [], lookup, onChange: () => (changes += 1) });
-    return { subscriptions, keyring, database: opened.database, changes: () => changes };
+    const subscriptions = createWebhookSubscriptions({ database, keyring, allowedHosts: [], lookup, onChange: () => (changes += 1) });
+    return { subscriptions, keyring, database, changes: () => changes };
   }
 
   it('creates a subscription whose secret is stored sealed, bound to its row, and returned once', async () => {

@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { App, Emulator } from '../../../emulator/src/index.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { startGateway, type Gateway, type StartOptions } from '../../src/main.ts';
+import { gatewayEnvFor } from './gateway-env-for.ts';
 import { createTestLogger } from './test-logger.ts';
 
 export type StartAgainstOptions = {
@@ -33,20 +31,7 @@ export type GatewayAgainstEmulator = {
  */
 export async function startGatewayAgainst(emulator: Emulator, options: StartAgainstOptions = {}): Promise<GatewayAgainstEmulator> {
   const app = emulator.defaultApp();
-  const config = loadConfig({
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gw-emulated-')),
-      FEISHU_APP_ID: app.appId,
-      FEISHU_APP_SECRET: app.appSecret,
-      FEISHU_ENCRYPT_KEY: app.encryptKey,
-      FEISHU_VERIFICATION_TOKEN: app.verificationToken,
-      FEISHU_DOMAIN: emulator.url,
-      ...options.env,
-    },
-    cwd: process.cwd(),
-  });
+  const config = loadConfig({ env: gatewayEnvFor(emulator, options.env ?? {}), cwd: process.cwd() });
   const log = createTestLogger({ level: options.logLevel ?? 'warn' });
   const gateway = await startGateway(config, log.logger, options.register === undefined ? {} : { register: options.register });
   return { gateway, app, config, log };
