@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { serializeUser } from '../../emulator/src/open-apis/contact/serialize.ts';
+import { userInScope } from '../../emulator/src/state/contact-scope.ts';
 import type { Gateway } from '../src/main.ts';
 import { control } from './support/emulator-control.ts';
 import { mulberry32 } from './support/mulberry32.ts';
@@ -10,14 +11,14 @@ import { until } from './support/until.ts';
 const CONTACT_EVENTS = ['contact.user.created_v3', 'contact.user.updated_v3', 'contact.user.deleted_v3', 'contact.department.created_v3', 'contact.department.updated_v3', 'contact.department.deleted_v3'];
 const ids = { userIdType: 'open_id', departmentIdType: 'open_department_id' } as const;
 
-/** What the mirror should say about each user visible to the app: open_id → a comparable summary. */
+/** What the mirror should say about each user in the app's contact scope: open_id → a comparable summary. */
 function truthOf(emulator: Emulator): Map<string, string> {
   const app = emulator.defaultApp();
   const tenant = [...emulator.state.tenants.values()].find((candidate) => app.installations.has(candidate.tenantKey));
   if (tenant === undefined) throw new Error('no tenant');
   return new Map(
     [...tenant.users.values()]
-      .filter((user) => user.deleted !== true)
+      .filter((user) => user.deleted !== true && userInScope(app, tenant, user))
       .map((user) => serializeUser(app, tenant, user, ids))
       .map((user) => {
         const status = user['status'] as { is_resigned: boolean; is_frozen: boolean; is_exited: boolean };
@@ -118,5 +119,43 @@ describe('the directory kept live', () => {
     expect(converged).toBe(true);
     const deliveries = await control<{ items: { duplicate: boolean }[] }>(emulator, 'GET', `/_emulator/deliveries?app_id=${app.appId}`);
     expect(deliveries.items.some((item) => item.duplicate)).toBe(true);
+  });
+
+  it('follows the contact scope as it narrows and widens again', { timeout: 180_000 }, async () => {
+    const { emulator, gateway, app } = await start(803);
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: `${gateway.url}/feishu/default/events`, subscribed_events: [...CONTACT_EVENTS, 'contact.scope.updated_v3'] });
+    const tenant = [...emulator.state.tenants.values()].find((candidate) => app.installations.has(candidate.tenantKey));
+    const kept = [...(tenant?.departments.values() ?? [])].find((department) => department.parentId === '0');
+    if (tenant === undefined || kept === undefined) throw new Error('no top-level department');
+    const runs = async () => (await gateway.database.kysely.selectFrom('directory_sync_runs').select(['id', 'status']).execute()).filter((run) => run.status === 'done').length;
+
+    // Narrowed to one top-level department: everyone else leaves the mirror (marked deleted).
+    let finished = await runs();
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { contact_scope: { departments: [kept.openDepartmentId] } });
+    await until(async () => ((await runs()) > finished ? true : undefined), 60_000);
+    await until(async () => (differences(truthOf(emulator), await mirrorOf(gateway)).length === 0 ? true : undefined), 60_000);
+    expect((await mirrorOf(gateway)).size).toBeLessThan(60);
+    expect(await gateway.database.kysely.selectFrom('directory_users').select('open_id').where('state', '=', 'deleted').execute()).not.toHaveLength(0);
+
+    // Widened to the whole company: what came back into view is fetched again.
+    finished = await runs();
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { contact_scope: { departments: ['0'] } });
+    await until(async () => ((await runs()) > finished ? true : undefined), 60_000);
+    await until(async () => (differences(truthOf(emulator), await mirrorOf(gateway)).length === 0 ? true : undefined), 60_000);
+  });
+
+  it('keeps the tenant\'s workforce types from their events: created, renamed, deleted', { timeout: 120_000 }, async () => {
+    const { emulator, gateway, app } = await start(804);
+    const types = ['created', 'updated', 'deleted', 'actived', 'deactivated'].map((kind) => `contact.employee_type_enum.${kind}_v3`);
+    await control(emulator, 'PATCH', `/_emulator/apps/${app.appId}`, { event_request_url: `${gateway.url}/feishu/default/events`, subscribed_events: types });
+    const created = await control<{ employee_type_enum: { enum_id: string } }>(emulator, 'POST', '/_emulator/directory/employee-type-enums', { content: 'Contractor' });
+    const enumId = created.employee_type_enum.enum_id;
+    const row = async () => await gateway.database.kysely.selectFrom('directory_employee_types').selectAll().where('enum_id', '=', enumId).executeTakeFirst();
+    await until(async () => ((await row())?.content === 'Contractor' ? true : undefined));
+    await control(emulator, 'PATCH', `/_emulator/directory/employee-type-enums/${enumId}`, { content: 'Long-term contractor' });
+    await until(async () => ((await row())?.content === 'Long-term contractor' ? true : undefined));
+    await control(emulator, 'DELETE', `/_emulator/directory/employee-type-enums/${enumId}`, {});
+    const deleted = await until(async () => ((await row())?.is_deleted === true ? await row() : undefined));
+    expect(deleted).toMatchObject({ content: 'Long-term contractor', is_deleted: true });
   });
 });

@@ -96,11 +96,12 @@ export async function runSyncStep(deps: SyncDeps, runId: string, budgetMs: numbe
 
     // Finished only if no task is left once the run is locked: a scope change may be adding some.
     const finished = await kysely.transaction().execute(async (transaction) => {
-      await transaction.selectFrom('directory_sync_runs').select('id').where('id', '=', runId).forUpdate().execute();
+      // Read again under the lock: a partial run may have been made a full one meanwhile.
+      const { kind } = await transaction.selectFrom('directory_sync_runs').select('kind').where('id', '=', runId).forUpdate().executeTakeFirstOrThrow();
       const left = await transaction.selectFrom('directory_sync_tasks').select((eb) => eb.fn.countAll().as('count')).where('run_id', '=', runId).where('done', '=', false).executeTakeFirstOrThrow();
       if (Number(left.count) > 0) return false;
       // A partial run (a scope change) saw only what it was sent to fetch.
-      const swept = run.kind === 'partial' ? 0 : await sweepUnseen(transaction, { scope, runId, since: run.started_at, source, listeners: deps.listeners });
+      const swept = kind === 'partial' ? 0 : await sweepUnseen(transaction, { scope, runId, since: run.started_at, source: kind === 'reconcile' ? 'reconcile' : 'sync', listeners: deps.listeners });
       const pages = await transaction.selectFrom('directory_sync_tasks').select((eb) => eb.fn.sum<string>('pages').as('pages')).where('run_id', '=', runId).executeTakeFirstOrThrow();
       await transaction
         .updateTable('directory_sync_runs')

@@ -10,7 +10,7 @@ export type StartSync = (scope: DirectoryScope, kind: SyncRunKind, tasks?: reado
 
 /**
  * One sync runs per directory at a time. A full sync or reconcile asked for while one runs joins
- * it (`joined: true`). A partial sync's targets (a scope change) are added to the running run,
+ * it (`joined: true`); a partial run it joins becomes a full one. A partial sync's targets (a scope change) are added to the running run,
  * from their first page again — what they list may have been out of scope when first listed.
  */
 export function createStartSync(deps: { database: Database; jobs: () => JobRunner; syncJob: JobDefinition<SyncJobData> }): StartSync {
@@ -22,24 +22,25 @@ export function createStartSync(deps: { database: Database; jobs: () => JobRunne
         .onConflict((conflict) => conflict.columns(['connection', 'tenant_key']).where('status', '=', 'running').doNothing())
         .returning('id')
         .executeTakeFirst();
-      const runId =
+      const running =
         created === undefined
-          ? String(
-              (
-                await transaction
-                  .selectFrom('directory_sync_runs')
-                  .select('id')
-                  .where('connection', '=', scope.connection)
-                  .where('tenant_key', '=', scope.tenantKey)
-                  .where('status', '=', 'running')
-                  // Taken before adding tasks, so the run cannot finish in between (see runSyncStep).
-                  .forUpdate()
-                  .executeTakeFirstOrThrow()
-              ).id,
-            )
-          : String(created.id);
-      const joined = created === undefined;
-      if (!joined || kind === 'partial') {
+          ? await transaction
+              .selectFrom('directory_sync_runs')
+              .select(['id', 'kind'])
+              .where('connection', '=', scope.connection)
+              .where('tenant_key', '=', scope.tenantKey)
+              .where('status', '=', 'running')
+              // Taken before adding tasks, so the run cannot finish in between (see runSyncStep).
+              .forUpdate()
+              .executeTakeFirstOrThrow()
+          : undefined;
+      const runId = String(running?.id ?? created?.id);
+      const joined = running !== undefined;
+      // A full sync or reconcile asked for while a partial run goes turns that run into one: it
+      // lists the whole scope and, at its end, marks deleted what it did not see.
+      const upgrade = running !== undefined && running.kind === 'partial' && kind !== 'partial';
+      if (upgrade) await transaction.updateTable('directory_sync_runs').set({ kind }).where('id', '=', runId).execute();
+      if (!joined || kind === 'partial' || upgrade) {
         await transaction
           .insertInto('directory_sync_tasks')
           .values(tasks.map((task) => ({ run_id: runId, task: task.task, target: task.target, page_token: null })))
