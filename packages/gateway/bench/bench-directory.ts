@@ -35,6 +35,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { createBenchDatabase, withAdmin } from './bench-database.ts';
 import { startDirectoryEmulator, type DirectoryEmulator } from './directory-emulator-child.ts';
 import { emulatorCalls, emulatorWindows } from './emulator-calls.ts';
 import { startGatewayChild, type GatewayChild } from './gateway-child.ts';
@@ -102,25 +103,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const count = (value: number) => value.toLocaleString('en-US');
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database on the local server with a unique name, dropped at the end. */
-async function createDatabase(): Promise<{ url: string; name: string }> {
-  const name = `gw_bench_directory_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(async (client) => await client.query(`create database "${name}"`));
-  cleanups.push(async () => void (await withAdmin(async (client) => await client.query(`drop database if exists "${name}" with (force)`))));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name };
-}
+const createDatabase = async () => await createBenchDatabase(ADMIN_URL, 'gw_bench_directory', (cleanup) => cleanups.push(cleanup));
 
 type RunRow = { id: string; status: string; requests: number; started_at: Date; finished_at: Date | null; error: string | null; counts: unknown };
 
@@ -181,8 +164,8 @@ let gatewayRef: GatewayChild | undefined;
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  const serverVersion = await withAdmin(async (client) => (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?');
-  const setting = async (name: string) => await withAdmin(async (client) => (await client.query<{ v: string }>('select setting as v from pg_settings where name = $1', [name])).rows[0]?.v ?? '?');
+  const serverVersion = await withAdmin(ADMIN_URL, async (client) => (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?');
+  const setting = async (name: string) => await withAdmin(ADMIN_URL, async (client) => (await client.query<{ v: string }>('select setting as v from pg_settings where name = $1', [name])).rows[0]?.v ?? '?');
   const syncCommit = await setting('synchronous_commit');
   const autovacuum = await setting('autovacuum');
   line(

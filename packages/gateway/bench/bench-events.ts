@@ -32,6 +32,7 @@ import { openPush } from '../src/events/open-push.ts';
 import { createLogger } from '../src/log/index.ts';
 import { startGateway, type Gateway } from '../src/main.ts';
 import { createKeyring, sealSecret } from '../src/secrets/index.ts';
+import { createBenchDatabase, withAdmin } from './bench-database.ts';
 import { feishuPush } from './feishu-push.ts';
 import { gatewayAckSeconds } from './gateway-ack-seconds.ts';
 import { latencySummary, type LatencySummary } from './latency-summary.ts';
@@ -191,25 +192,7 @@ async function runSdk(generator: LoadGeneratorChild): Promise<Measured[]> {
   }
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database on the local server with a unique name, dropped at the end. */
-async function createDatabase(): Promise<{ url: string; name: string }> {
-  const name = `gw_bench_events_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(async (client) => await client.query(`create database "${name}"`));
-  cleanups.push(async () => void (await withAdmin(async (client) => await client.query(`drop database if exists "${name}" with (force)`))));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name };
-}
+const createDatabase = async () => await createBenchDatabase(ADMIN_URL, 'gw_bench_events', (cleanup) => cleanups.push(cleanup));
 
 async function countEvents(gateway: Gateway, status: 'pending' | 'handled'): Promise<number> {
   const row = await gateway.database.kysely.selectFrom('event_inbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', status).executeTakeFirst();
@@ -340,8 +323,8 @@ async function runGateway(generator: LoadGeneratorChild) {
 
 const started = performance.now();
 try {
-  const serverVersion = await withAdmin(async (client) => ((await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?'));
-  const syncCommit = await withAdmin(async (client) => ((await client.query<{ v: string }>('select setting as v from pg_settings where name = $1', ['synchronous_commit'])).rows[0]?.v ?? '?'));
+  const serverVersion = await withAdmin(ADMIN_URL, async (client) => ((await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?'));
+  const syncCommit = await withAdmin(ADMIN_URL, async (client) => ((await client.query<{ v: string }>('select setting as v from pg_settings where name = $1', ['synchronous_commit'])).rows[0]?.v ?? '?'));
   const cpuModel = cpus()[0]?.model.trim() ?? 'unknown CPU';
   line(
     `Inbound events benchmark (Node ${process.version}, ${availableParallelism()} CPUs: ${cpuModel}; PostgreSQL ${serverVersion} on loopback, synchronous_commit=${syncCommit}): ` +

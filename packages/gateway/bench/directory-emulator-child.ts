@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import type { DirectoryShape } from './directory-shape.ts';
 import { procCpuSeconds } from './proc-stats.ts';
+import { stopChild } from './stop-child.ts';
 
 /** What the child sends once it listens. */
 export type DirectoryEmulatorReady = {
@@ -66,16 +66,4 @@ function firstMessage(child: ChildProcess): Promise<DirectoryEmulatorReady> {
     child.on('message', onMessage);
     child.on('exit', onExit);
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { stopChild } from './stop-child.ts';
 
 export type EmulatorChild = {
   readonly url: string;
@@ -52,17 +52,6 @@ async function readBanner(child: ChildProcess): Promise<{ url: string; appId: st
   throw new Error('the emulator exited before printing its URL');
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** User + system CPU seconds of a process from /proc (Linux; clock ticks assumed 100/s). */
 function cpuSecondsOf(pid: number | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { procCpuSeconds, procMemory } from './proc-stats.ts';
+import { stopChild } from './stop-child.ts';
 
 export type GatewayChild = {
   readonly pid: number | undefined;
@@ -77,16 +77,7 @@ export function startGatewayChild(env: Record<string, string>): GatewayChild {
     notable: () => [...notable],
     cpuSeconds: () => procCpuSeconds(child.pid),
     memory: () => procMemory(child.pid),
-    async stop() {
-      if (ended()) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      try {
-        await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    // The gateway gets longer than other children: it lets running jobs finish.
+    stop: async () => await stopChild(child, 15_000),
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import type { LatencySummary } from './latency-summary.ts';
+import { stopChild } from './stop-child.ts';
 
 /** Where the load goes and how a push is built and judged. */
 export type LoadTarget = {
@@ -61,15 +61,7 @@ export function startLoadGeneratorChild(): LoadGeneratorChild {
       return next;
     },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      try {
-        await exited;
-      } finally {
-        clearTimeout(timer);
-      }
+      await stopChild(child);
     },
   };
 }

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { departmentRow } from '../../test/support/directory-rows.ts';
 import { buildDepartmentTree } from './department-tree.ts';
+import type { DepartmentRow } from './entity-rows.ts';
 import { departmentViewOf, type DepartmentView } from './entity-views.ts';
 
 function department(id: string, parent: string | null, order: string | null = null, connection = 'default'): DepartmentView {
-  return departmentViewOf({
-    connection,
-    tenant_key: '',
-    open_department_id: id,
-    department_id: null,
-    parent_open_department_id: parent,
-    name: id,
-    i18n_name: null,
-    display_order: order,
-    leader_user_id: null,
-    leaders: null,
-    chat_id: null,
-    member_count: null,
-    is_deleted: false,
-    deleted_at: null,
-    version: 1,
-    seen_by_sync: null,
-    updated_at: new Date(0),
-  });
+  const row = departmentRow({ open_department_id: id, department_id: null, parent_open_department_id: parent, display_order: order, connection });
+  // departmentRow fills every column; only the database's own updated_at is missing.
+  return departmentViewOf({ ...row, updated_at: new Date(0) } as DepartmentRow);
 }
 
 type Shape = [string, Shape[]];

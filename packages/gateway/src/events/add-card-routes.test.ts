@@ -6,7 +6,6 @@ import { control } from '../../test/support/emulator-control.ts';
 import { backends } from '../../test/support/test-databases.ts';
 import { createTestLogger } from '../../test/support/test-logger.ts';
 import type { FeishuConnectionConfig } from '../config/index.ts';
-import { runMigrations } from '../db/index.ts';
 import { createFeishuClient } from '../feishu/create-feishu-client.ts';
 import { createFeishuMetrics } from '../feishu/create-feishu-metrics.ts';
 import { createRateGovernor } from '../feishu/create-rate-governor.ts';
@@ -16,6 +15,7 @@ import { createKeyring } from '../secrets/index.ts';
 import { addCardRoutes } from './add-card-routes.ts';
 import { createCardActions, type CardAnswer } from './card-actions.ts';
 import { createCardMetrics } from './create-card-metrics.ts';
+import { openMigrated } from '../../test/support/use-migrated-database.ts';
 
 const pglite = backends.find((backend) => backend.name === 'pglite');
 const exclusiveCard = (title: string) => ({ elements: [{ tag: 'div', text: { tag: 'plain_text', content: title } }] });
@@ -41,9 +41,8 @@ describe('card route: handlers that miss the budget, clicked in the emulator', (
     if (pglite === undefined) throw new Error('the PGlite test backend is missing');
     const emulator = await createEmulator({ seed, users: 4, departments: 1 });
     cleanups.push(() => emulator.close());
-    const opened = await pglite.open();
+    const opened = await openMigrated(pglite);
     cleanups.push(() => opened.cleanup());
-    await runMigrations(opened.database);
     const app = emulator.defaultApp();
     const connection: FeishuConnectionConfig = { name: 'default', appId: app.appId, appSecret: app.appSecret, appType: 'self_built', encryptKey: app.encryptKey, verificationToken: app.verificationToken, domain: emulator.url, eventMode: 'http' };
 

@@ -7,7 +7,6 @@ import { control } from '../../test/support/emulator-control.ts';
 import { backends } from '../../test/support/test-databases.ts';
 import { createTestLogger } from '../../test/support/test-logger.ts';
 import type { FeishuConnectionConfig } from '../config/index.ts';
-import { runMigrations } from '../db/index.ts';
 import { createFeishuClient } from '../feishu/create-feishu-client.ts';
 import { createFeishuMetrics } from '../feishu/create-feishu-metrics.ts';
 import { createRateGovernor } from '../feishu/create-rate-governor.ts';
@@ -20,6 +19,7 @@ import { createCardMetrics } from './create-card-metrics.ts';
 import type { JsonObject } from './json-object.ts';
 import type { CardCallback } from './open-card-callback.ts';
 import { sendDelayedCardUpdate } from './send-delayed-card-update.ts';
+import { openMigrated } from '../../test/support/use-migrated-database.ts';
 
 const pglite = backends.find((backend) => backend.name === 'pglite');
 const v2Card = (title: string) => ({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: title }] } });
@@ -43,9 +43,8 @@ describe('delayed card update, against the emulator', () => {
     if (pglite === undefined) throw new Error('the PGlite test backend is missing');
     const emulator = await createEmulator({ seed, users: 4, departments: 1 });
     cleanups.push(() => emulator.close());
-    const opened = await pglite.open();
+    const opened = await openMigrated(pglite);
     cleanups.push(() => opened.cleanup());
-    await runMigrations(opened.database);
 
     const defaultTenant = emulator.state.defaultTenantKey;
     const { tenant_key: tenantKey } = await control<{ tenant_key: string }>(emulator, 'POST', '/_emulator/tenants', { users: 4, departments: 1 });
